@@ -1,0 +1,66 @@
+# Claimbook: `make demo` runs the demo, `make test` runs the whole suite.
+# Needs only Python 3.11 and make; PostgreSQL is used when it answers at PG_URL.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The test runner creates (and drops) its own database, test_claimbook, on this server.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test test-sqlite test-postgres lint format serve clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# SQLite, the demo fixture, a demo editor account; then serve until Ctrl-C.
+demo: install
+	DATABASE_URL= $(PY) manage.py migrate --noinput
+	DATABASE_URL= $(PY) manage.py loaddata demo
+	DATABASE_URL= $(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/admin/
+	@echo "Serving Claimbook at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	DATABASE_URL= $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-sqlite: install
+	@echo "==> Test pass 1 of 2: SQLite"
+	DATABASE_URL= $(VENV)/bin/pytest
+
+# In CI (CI=true) an unreachable PostgreSQL fails the run; elsewhere it is said loudly and skipped.
+test-postgres: install
+	@if $(PY) tests/pg_ready.py "$(PG_URL)"; then \
+		echo "==> Test pass 2 of 2: PostgreSQL at $(PG_URL)"; \
+		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "ERROR: PostgreSQL is not reachable at $(PG_URL) and CI=true: the PostgreSQL pass is required." >&2; exit 1; \
+	else \
+		echo ""; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+		echo "!! WARNING: PostgreSQL is not reachable at $(PG_URL)."; \
+		echo "!! Only the SQLite pass ran. Production runs on PostgreSQL: start it, or set"; \
+		echo "!! PG_URL=postgres://user:password@host:5432/claimbook, and run make test again."; \
+		echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+# Lint, then the whole suite on SQLite and on PostgreSQL.
+test: lint test-sqlite test-postgres
+
+serve: install
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache staticfiles

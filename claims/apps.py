@@ -1,0 +1,9 @@
+"""The claims app: sources, the claims anchored in them, and their review."""
+
+from django.apps import AppConfig
+
+
+class ClaimsConfig(AppConfig):
+    name = "claims"
+    verbose_name = "Claims"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,413 @@
+"""Claimbook's data: articles (Source), the claims anchored in them, and their review.
+
+Span integrity is enforced three times over: ``Claim.clean()`` for forms, a ``pre_save``
+check for raw saves (fixtures), and database constraints for everything else.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+
+from . import spans
+
+
+class Source(models.Model):
+    """An article, its text stored normalised (NFC, ``\\n``) and otherwise verbatim."""
+
+    title = models.CharField("title", max_length=500, help_text='Headline, e.g. "Korea: The Staredown".')
+    publisher = models.CharField("publisher", max_length=200, blank=True, help_text='e.g. "StrategyPage".')
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        help_text="Where the article was published, e.g. https://www.strategypage.com/qnd/korea/articles/20190912.aspx",
+    )
+    published_on = models.DateField("published on", null=True, blank=True)
+    text = models.TextField(
+        "text",
+        help_text="The article's text, normalised to NFC with \\n line ends. Every claim offset counts into it.",
+    )
+    sha256 = models.CharField(
+        "SHA-256",
+        max_length=64,
+        editable=False,
+        help_text="Hex SHA-256 of the UTF-8 text, computed on save.",
+    )
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+    updated_at = models.DateTimeField("updated at", auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title", "id"]
+        verbose_name = "source"
+        verbose_name_plural = "sources"
+        indexes = [models.Index(fields=["url"], name="source_url_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
+            models.CheckConstraint(condition=Exact(Length("sha256"), 64), name="source_sha256_has_64_digits"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if isinstance(self.text, str):
+            self.text = spans.normalize_text(self.text)
+        try:
+            spans.check_text(self.text, max_chars=settings.CLAIMBOOK["MAX_SOURCE_CHARS"])
+        except spans.SpanError as exc:
+            raise ValidationError({"text": ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
+        if self.pk and self.claims.exists():
+            stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text:
+                raise ValidationError(
+                    {
+                        "text": ValidationError(
+                            "This source has %(count)d claims anchored to its text; a changed text must be "
+                            "re-imported so that every claim is re-anchored.",
+                            code="text_has_claims",
+                            params={"count": self.claims.count()},
+                        )
+                    }
+                )
+
+
+class Claim(models.Model):
+    """One checkable statement of a Source, anchored to the exact span it comes from."""
+
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", "Quantitative"
+        FACTUAL = "factual", "Factual"
+
+    class Unit(models.TextChoices):
+        USD = "USD", "US dollars"
+        EUR = "EUR", "euros"
+        GBP = "GBP", "pounds sterling"
+        JPY = "JPY", "yen"
+        KRW = "KRW", "won"
+        PERCENT = "percent", "percent"
+        RATIO = "ratio", "ratio (times)"
+        COUNT = "count", "count"
+        KM = "km", "kilometres"
+        MILE = "mile", "miles"
+        MM = "mm", "millimetres"
+        TONNE = "tonne", "tonnes"
+        BARREL = "barrel", "barrels"
+        YEAR = "year", "year (calendar)"
+        DAY = "day", "days"
+        MONTH = "month", "months"
+        YEARS = "years", "years (duration)"
+        DECADE = "decade", "decades"
+        CENTURY = "century", "centuries"
+        ORDINAL = "ordinal", "ordinal (nth)"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        ABOUT = "about", "about"
+        AT_LEAST = "at_least", "at least"
+        MORE_THAN = "more_than", "more than"
+        AT_MOST = "at_most", "at most"
+        LESS_THAN = "less_than", "less than"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "day"
+        MONTH = "month", "month"
+        YEAR = "year", "year"
+        DECADE = "decade", "decade"
+
+    class Status(models.TextChoices):
+        UNREVIEWED = "unreviewed", "Unreviewed"
+        IN_REVIEW = "in_review", "In review"
+        VERIFIED = "verified", "Verified"
+        DISPUTED = "disputed", "Disputed"
+        FALSE = "false", "False"
+        UNVERIFIABLE = "unverifiable", "Unverifiable"
+        DISMISSED = "dismissed", "Dismissed"
+
+    class Origin(models.TextChoices):
+        EDITOR = "editor", "Editor"
+        EXTRACTOR = "extractor", "Extractor"
+
+    class AnchorState(models.TextChoices):
+        EXACT = spans.AnchorState.EXACT.value, "Exact"
+        RELOCATED = spans.AnchorState.RELOCATED.value, "Relocated"
+        ORPHANED = spans.AnchorState.ORPHANED.value, "Orphaned"
+
+    source = models.ForeignKey(
+        Source,
+        verbose_name="source",
+        related_name="claims",
+        on_delete=models.PROTECT,  # a source with claims is never deleted by one click
+    )
+    span_start = models.PositiveIntegerField(
+        "span start", help_text="Start offset in Unicode code points into the source text, e.g. 1290."
+    )
+    span_end = models.PositiveIntegerField(
+        "span end", help_text="Half-open end offset in Unicode code points, e.g. 1329."
+    )
+    quote = models.TextField(
+        "quote",
+        blank=True,
+        help_text="Exactly source.text[span_start:span_end]; filled from the span when left empty.",
+    )
+    prefix = models.CharField(
+        "prefix", max_length=spans.CONTEXT_LENGTH, blank=True, editable=False, help_text="Text just before the quote."
+    )
+    suffix = models.CharField(
+        "suffix", max_length=spans.CONTEXT_LENGTH, blank=True, editable=False, help_text="Text just after the quote."
+    )
+    statement = models.TextField(
+        "statement",
+        help_text='The claim restated so it stands alone, e.g. "Japan approved a record defense budget of '
+        '$50 billion for 2020."',
+    )
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+    subject = models.CharField(
+        "subject", max_length=200, blank=True, help_text='What the claim is about, e.g. "Japan" or "KN-25".'
+    )
+    value = models.DecimalField(
+        "value",
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion.",
+    )
+    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True)
+    qualifier = models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
+    as_of = models.DateField(
+        "as of",
+        null=True,
+        blank=True,
+        help_text="The date the figure refers to; with precision 'year', 2020-01-01 means 2020.",
+    )
+    as_of_precision = models.CharField("as-of precision", max_length=10, choices=Precision.choices, blank=True)
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.UNREVIEWED, db_index=True)
+    origin = models.CharField("origin", max_length=20, choices=Origin.choices, default=Origin.EDITOR)
+    confidence = models.FloatField(
+        "confidence", null=True, blank=True, help_text="The extractor's confidence, 0 to 1, e.g. 0.85."
+    )
+    extractor_version = models.CharField("extractor version", max_length=40, blank=True)
+    anchor_state = models.CharField(
+        "anchor state", max_length=20, choices=AnchorState.choices, default=AnchorState.EXACT
+    )
+    anchored_sha256 = models.CharField(
+        "anchored to SHA-256",
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="SHA-256 of the source text this claim's span was last anchored to.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="reviewed by",
+        related_name="reviewed_claims",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+    )
+    reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+    updated_at = models.DateTimeField("updated at", auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(
+        "version", default=1, editable=False, help_text="Raised by every write; a stale version is refused."
+    )
+
+    history = HistoricalRecords(excluded_fields=["prefix", "suffix"])
+
+    class Meta:
+        ordering = ["source_id", "span_start", "span_end", "id"]
+        verbose_name = "claim"
+        verbose_name_plural = "claims"
+        permissions = [("review_claim", "Can move a claim through review and give it a verdict")]
+        indexes = [
+            models.Index(fields=["source", "span_start"], name="claim_source_span_idx"),
+            models.Index(fields=["updated_at", "id"], name="claim_updated_id_idx"),
+            models.Index(fields=["unit", "value"], name="claim_unit_value_idx"),
+            models.Index(fields=["subject"], name="claim_subject_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(span_start__gte=0), name="claim_span_start_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(span_end__gt=models.F("span_start")), name="claim_span_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("quote"), models.F("span_end") - models.F("span_start")),
+                name="claim_quote_fills_span",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "span_start", "span_end", "kind"], name="claim_span_unique_per_source_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="factual") | models.Q(value__isnull=False, unit__gt=""),
+                name="claim_quantitative_has_value_and_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__isnull=True) | models.Q(confidence__gte=0, confidence__lte=1),
+                name="claim_confidence_between_0_and_1",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(as_of__isnull=True, as_of_precision="")
+                | models.Q(as_of__isnull=False, as_of_precision__gt=""),
+                name="claim_as_of_has_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.statement[:80]} [{self.get_status_display()}]"
+
+    def clean(self):
+        super().clean()
+        if self.source_id is None or self.span_start is None or self.span_end is None:
+            return  # the field errors already say what is missing
+        try:
+            self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
+        except spans.SpanError as exc:
+            raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
+        if self.kind == self.Kind.QUANTITATIVE:
+            missing = {
+                name: ValidationError(
+                    "A quantitative claim needs a %(field)s.", code="required", params={"field": name}
+                )
+                for name in ("value", "unit")
+                if getattr(self, name) in (None, "")
+            }
+            if missing:
+                raise ValidationError(missing)
+        if (self.as_of is None) != (not self.as_of_precision):
+            raise ValidationError(
+                {"as_of_precision": ValidationError("Give as-of date and its precision together.", code="as_of_pair")}
+            )
+
+
+class ReviewNote(models.Model):
+    """An append-only note a reviewer left on a claim."""
+
+    claim = models.ForeignKey(Claim, verbose_name="claim", related_name="notes", on_delete=models.CASCADE)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="author", related_name="review_notes", on_delete=models.PROTECT
+    )
+    body = models.TextField("note")
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        verbose_name = "review note"
+        verbose_name_plural = "review notes"
+        indexes = [models.Index(fields=["claim", "created_at"], name="note_claim_created_idx")]
+        constraints = [models.CheckConstraint(condition=~models.Q(body=""), name="note_body_not_empty")]
+
+    def __str__(self):
+        return f"Note by {self.author} on claim {self.claim_id}"
+
+
+class Evidence(models.Model):
+    """What a reviewer relied on for a verdict: a source outside the article."""
+
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", "Supports"
+        REFUTES = "refutes", "Refutes"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, verbose_name="claim", related_name="evidence", on_delete=models.CASCADE)
+    url = models.URLField("URL", max_length=1000, help_text="e.g. https://undocs.org/S/2019/691")
+    title = models.CharField("title", max_length=500)
+    publisher = models.CharField("publisher", max_length=200, blank=True)
+    stance = models.CharField("stance", max_length=20, choices=Stance.choices)
+    value_found = models.DecimalField(
+        "value found",
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="The figure this source gives, in the claim's unit, e.g. 47000000000.",
+    )
+    retrieved_on = models.DateField("retrieved on", help_text="When the reviewer read the source.")
+    note = models.TextField("note", blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="added by",
+        related_name="evidence_added",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        verbose_name = "evidence"
+        verbose_name_plural = "evidence"
+        indexes = [models.Index(fields=["claim", "stance"], name="evidence_claim_stance_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="http://") | models.Q(url__startswith="https://"),
+                name="evidence_url_is_http",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_stance_display()}: {self.title}"
+
+
+# -- integrity on every save, fixtures (raw saves) included --------------------------------
+# A SpanError is a ValueError, so ``loaddata`` reports it as
+# "Could not load claims.Claim(pk=7): <reason>" and rolls the whole fixture back.
+
+
+@receiver(pre_save, sender=Source, dispatch_uid="claims.source_integrity")
+def check_source_integrity(sender, instance, raw, using, **kwargs):
+    text = spans.check_text(instance.text, max_chars=settings.CLAIMBOOK["MAX_SOURCE_CHARS"])
+    if spans.normalize_text(text) != text:
+        raise spans.SpanError(
+            "text is not normalised: store it as NFC with \\n line ends (import it, which normalises).",
+            code="not_normalised",
+            field="text",
+        )
+    digest = spans.sha256_of(text)
+    if raw and instance.sha256 and instance.sha256 != digest:
+        raise spans.SpanError(
+            f"sha256 {instance.sha256} is not the SHA-256 of the text ({digest}).",
+            code="sha256_mismatch",
+            field="sha256",
+            params={"given": instance.sha256, "computed": digest},
+        )
+    instance.sha256 = digest
+    if instance.pk is None or getattr(instance, "_reanchoring", False):
+        return
+    stored = Source.objects.using(using).filter(pk=instance.pk).values_list("sha256", flat=True).first()
+    if stored and stored != digest and Claim.objects.using(using).filter(source_id=instance.pk).exists():
+        raise spans.SpanError(
+            f"source {instance.pk} has claims anchored to its text; a changed text must be re-imported "
+            "so that every claim is re-anchored, not saved over.",
+            code="text_has_claims",
+            field="text",
+            params={"source": instance.pk},
+        )
+
+
+@receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
+def check_claim_integrity(sender, instance, raw, using, **kwargs):
+    if instance.anchor_state == Claim.AnchorState.ORPHANED:
+        return  # kept with its last quote, which the current text no longer holds
+    if not raw and Claim.source.is_cached(instance):
+        text, digest = instance.source.text, instance.source.sha256
+    else:
+        row = Source.objects.using(using).filter(pk=instance.source_id).values_list("text", "sha256").first()
+        if row is None:
+            raise spans.SpanError(
+                f"source {instance.source_id} does not exist; load sources before their claims.",
+                code="unknown_source",
+                field="source",
+                params={"source": instance.source_id},
+            )
+        text, digest = row
+    instance.quote = spans.check_span(text, instance.span_start, instance.span_end, instance.quote or None)
+    instance.prefix, instance.suffix = spans.context(text, instance.span_start, instance.span_end)
+    instance.anchored_sha256 = digest

@@ -1,0 +1,19 @@
+"""gunicorn settings for Claimbook (``gunicorn -c config/gunicorn.py config.wsgi``).
+
+Every value can be overridden from the environment with GUNICORN_CMD_ARGS.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "0.0.0.0:8000")
+# Sync workers: the app is CPU-bound per request and holds a persistent DB connection each.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 30
+max_requests = 2000  # recycle workers now and then so no leak can grow without bound
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
