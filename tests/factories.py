@@ -1,0 +1,70 @@
+"""factory_boy factories for test data."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from claims.models import Claim, Evidence, ReviewNote, Source
+
+ARTICLE = (
+    "August 30, 2019: Japan approved a record defense budget of $50 billion for 2020. "
+    "That is the eighth year in a row that Japan has increased defense spending. "
+    "\U0001f389 North Korea fired 18 rockets so far this year."
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@claimbook.example")
+    is_staff = True
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    publisher = "StrategyPage"
+    url = factory.Sequence(lambda n: f"https://news.example/articles/{n}")
+    text = ARTICLE
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A quantitative claim on the first sentence's "$50 billion" unless told otherwise."""
+
+    class Meta:
+        model = Claim
+
+    source = factory.SubFactory(SourceFactory)
+    span_start = factory.LazyAttribute(lambda claim: claim.source.text.index("$50 billion"))
+    span_end = factory.LazyAttribute(lambda claim: claim.span_start + len("$50 billion"))
+    statement = "Japan approved a record defense budget of $50 billion for 2020."
+    kind = Claim.Kind.QUANTITATIVE
+    subject = "Japan"
+    value = 50_000_000_000
+    unit = Claim.Unit.USD
+    qualifier = Claim.Qualifier.EXACT
+
+
+class ReviewNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewNote
+
+    claim = factory.SubFactory(ClaimFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Checked against the Ministry of Defense's budget request."
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    url = "https://www.mod.go.jp/en/d_act/d_budget/index.html"
+    title = "Defense Programs and Budget of Japan"
+    publisher = "Ministry of Defense of Japan"
+    stance = Evidence.Stance.SUPPORTS
+    retrieved_on = factory.Faker("date_object")
