@@ -1,13 +1,18 @@
 """Editor UI: sources and their claims, with notes, evidence and history."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Claim, Evidence, ReviewNote, Source
 
+# A URL typed without a scheme is taken as https, not http.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["title", "publisher", "published_on", "claim_count"]
     search_fields = ["title", "publisher", "url"]
     readonly_fields = ["sha256", "created_at", "updated_at"]
@@ -30,6 +35,7 @@ class ReviewNoteInline(admin.TabularInline):
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    formfield_overrides = URL_FIELDS
     extra = 0
     readonly_fields = ["created_at"]
 

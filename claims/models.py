@@ -273,7 +273,7 @@ class Claim(models.Model):
         if self.kind == self.Kind.QUANTITATIVE:
             missing = {
                 name: ValidationError(
-                    "A quantitative claim needs a %(field)s.", code="required", params={"field": name}
+                    "A quantitative claim needs a %(field)s.", code="quantity_missing", params={"field": name}
                 )
                 for name in ("value", "unit")
                 if getattr(self, name) in (None, "")

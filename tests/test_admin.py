@@ -1,0 +1,126 @@
+"""The admin applies the same span check as everything else, and loses nothing by a click."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from claims.models import Claim, Source
+from tests.factories import ClaimFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("chief", "chief@claimbook.example", "pw-for-tests-only")
+    client.force_login(user)
+    return client
+
+
+def claim_form(source: Source, **fields) -> dict:
+    return {
+        "source": source.pk,
+        "span_start": 59,
+        "span_end": 70,
+        "quote": "",
+        "statement": "Japan approved a record defense budget of $50 billion for 2020.",
+        "kind": "quantitative",
+        "subject": "Japan",
+        "value": "50000000000",
+        "unit": "USD",
+        "qualifier": "exact",
+        "status": "unreviewed",
+        "origin": "editor",
+        "anchor_state": "exact",
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def test_adding_a_claim_in_the_admin_fills_the_quote_from_the_span(admin_client):
+    source = SourceFactory()
+    response = admin_client.post(reverse("admin:claims_claim_add"), claim_form(source))
+    assert response.status_code == 302
+    claim = Claim.objects.get()
+    assert claim.quote == "$50 billion"
+    assert claim.prefix == source.text[27:59]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"span_end": "400"}, "span_end", "span_end 400 is past the end of the source text (205 characters)."),
+        (
+            {"quote": "$60 billion"},
+            "quote",
+            "quote does not match the source text at 59-70: the text there is '$50 billion', the quote is "
+            "'$60 billion'.",
+        ),
+        (
+            {"span_start": "70", "span_end": "59"},
+            "span_end",
+            "span_end 59 must be greater than span_start 70: a claim's span cannot be empty.",
+        ),
+        ({"value": ""}, "value", "A quantitative claim needs a value."),
+    ],
+)
+def test_the_admin_refuses_a_bad_span_with_the_reason_on_the_field(admin_client, fields, field, message):
+    source = SourceFactory()
+    response = admin_client.post(reverse("admin:claims_claim_add"), claim_form(source, **fields))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {field: [message]}
+    assert Claim.objects.count() == 0
+
+
+def test_deleting_a_source_with_claims_in_the_admin_is_refused(admin_client):
+    claim = ClaimFactory()
+    url = reverse("admin:claims_source_delete", args=[claim.source.pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.content.decode()
+    assert Source.objects.count() == 1
+    assert Claim.objects.count() == 1
+
+
+def test_editing_the_text_of_a_source_with_claims_in_the_admin_is_refused(admin_client):
+    claim = ClaimFactory()
+    source = claim.source
+    url = reverse("admin:claims_source_change", args=[source.pk])
+    response = admin_client.post(
+        url,
+        {
+            "title": source.title,
+            "publisher": source.publisher,
+            "url": source.url,
+            "published_on": "",
+            "text": source.text.replace("$50", "$51"),
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "text": [
+            "This source has 1 claims anchored to its text; a changed text must be re-imported so that every "
+            "claim is re-anchored."
+        ]
+    }
+    source.refresh_from_db()
+    assert "$50 billion" in source.text
+
+
+def test_a_source_pasted_with_windows_line_ends_is_stored_normalised(admin_client):
+    response = admin_client.post(
+        reverse("admin:claims_source_add"),
+        {"title": "Pasted", "publisher": "", "url": "", "published_on": "", "text": "Line one\r\nCafe\u0301 two"},
+    )
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.text == "Line one\nCafé two"
+    assert len(source.sha256) == 64
+
+
+def test_the_admin_says_claimbook(admin_client):
+    response = admin_client.get(reverse("admin:index"))
+    assert "<title>Claims, sources and reviews | Claimbook</title>" in response.content.decode()
