@@ -13,7 +13,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from . import spans
+from . import spans, workflow
 
 
 class Source(models.Model):
@@ -120,14 +120,7 @@ class Claim(models.Model):
         YEAR = "year", "year"
         DECADE = "decade", "decade"
 
-    class Status(models.TextChoices):
-        UNREVIEWED = "unreviewed", "Unreviewed"
-        IN_REVIEW = "in_review", "In review"
-        VERIFIED = "verified", "Verified"
-        DISPUTED = "disputed", "Disputed"
-        FALSE = "false", "False"
-        UNVERIFIABLE = "unverifiable", "Unverifiable"
-        DISMISSED = "dismissed", "Dismissed"
+    Status = workflow.Status
 
     class Origin(models.TextChoices):
         EDITOR = "editor", "Editor"
@@ -291,7 +284,13 @@ class ReviewNote(models.Model):
 
     claim = models.ForeignKey(Claim, verbose_name="claim", related_name="notes", on_delete=models.CASCADE)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="author", related_name="review_notes", on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL,
+        verbose_name="author",
+        related_name="review_notes",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text="Empty for notes Claimbook writes itself, e.g. when re-anchoring sends a claim back to review.",
     )
     body = models.TextField("note")
     created_at = models.DateTimeField("created at", auto_now_add=True)
@@ -304,7 +303,7 @@ class ReviewNote(models.Model):
         constraints = [models.CheckConstraint(condition=~models.Q(body=""), name="note_body_not_empty")]
 
     def __str__(self):
-        return f"Note by {self.author} on claim {self.claim_id}"
+        return f"Note by {self.author or 'Claimbook'} on claim {self.claim_id}"
 
 
 class Evidence(models.Model):

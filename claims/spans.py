@@ -82,6 +82,29 @@ def sha256_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def decode_text(data: bytes, *, field: str = "text") -> str:
+    """Decode an imported file as UTF-8 (a leading byte-order mark is dropped), refusing
+    binary data and invalid bytes with the offset where they start."""
+    nul = data.find(b"\x00")
+    if nul != -1:
+        raise SpanError(
+            f"{field} looks binary: it contains a NUL byte at offset {nul}. Import the article as UTF-8 text.",
+            code="binary",
+            field=field,
+            params={"offset": nul},
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpanError(
+            f"{field} is not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} ({exc.reason}). "
+            "Convert the file to UTF-8 and import it again.",
+            code="not_utf8",
+            field=field,
+            params={"offset": exc.start},
+        ) from None
+
+
 # -- spans -----------------------------------------------------------------------------
 
 
@@ -94,7 +117,12 @@ def _is_cluster_continuation(char: str) -> bool:
         or 0xFE00 <= code <= 0xFE0F  # variation selectors
         or 0xE0100 <= code <= 0xE01EF  # variation selectors supplement
         or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
+        or 0xE0020 <= code <= 0xE007F  # emoji tags (subdivision flags such as Scotland's)
     )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
 def splits_character(text: str, offset: int) -> bool:
@@ -102,7 +130,13 @@ def splits_character(text: str, offset: int) -> bool:
     mark, an emoji from its modifier, or the two halves of a zero-width-joiner sequence)."""
     if offset <= 0 or offset >= len(text):
         return False
-    return _is_cluster_continuation(text[offset]) or text[offset - 1] == _ZERO_WIDTH_JOINER
+    if _is_cluster_continuation(text[offset]) or text[offset - 1] == _ZERO_WIDTH_JOINER:
+        return True
+    # A flag is a pair of regional indicators, paired from the start of their run.
+    run = 0
+    while run < offset and _is_regional_indicator(text[offset - 1 - run]):
+        run += 1
+    return run % 2 == 1 and _is_regional_indicator(text[offset])
 
 
 def _check_offset(value: object, field: str) -> int:
@@ -219,8 +253,15 @@ def find_all(text: str, quote: str) -> list[int]:
 
 
 def _context_agrees(text: str, start: int, end: int, prefix: str, suffix: str) -> tuple[bool, bool]:
-    """Whether the stored prefix and suffix are what surrounds [start, end) in ``text``."""
-    return text[max(0, start - len(prefix)) : start] == prefix, text[end : end + len(suffix)] == suffix
+    """Whether the stored prefix and suffix are what surrounds [start, end) in ``text``.
+
+    An empty prefix (suffix) records that the span began (ended) the text, so it agrees only
+    there; anywhere else it would be agreement without evidence.
+    """
+    return (
+        text[max(0, start - len(prefix)) : start] == prefix and (prefix != "" or start == 0),
+        text[end : end + len(suffix)] == suffix and (suffix != "" or end == len(text)),
+    )
 
 
 def locate(text: str, *, quote: str, prefix: str, suffix: str, span_start: int) -> Anchor:

@@ -1,0 +1,141 @@
+"""Every write Claimbook makes, atomic and shared by the admin, the API and the commands.
+
+Functions are keyword-only and named ``<thing>_<verb>``; a rule is enforced here once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import spans, workflow
+from .models import Claim, ReviewNote, Source
+
+
+def _stamp(claim: Claim, by) -> None:
+    """Mark a claim as written by ``by``: a new version, and who to name in its history."""
+    claim.version += 1
+    claim._history_user = by
+
+
+@dataclass
+class ImportReport:
+    """What importing a text did to a source and its claims."""
+
+    source: Source
+    created: bool = False
+    unchanged: bool = False
+    anchors: Counter = field(default_factory=Counter)  # exact / relocated / orphaned
+    sent_back_to_review: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.created:
+            return f"Imported source {self.source.pk} ({len(self.source.text)} characters)."
+        if self.unchanged:
+            return f"Source {self.source.pk} already holds this text; nothing changed."
+        return (
+            f"Source {self.source.pk} re-imported: {self.anchors['exact']} claims exact, "
+            f"{self.anchors['relocated']} relocated, {self.anchors['orphaned']} orphaned; "
+            f"{len(self.sent_back_to_review)} sent back to review."
+        )
+
+
+def source_import(
+    *,
+    text: str,
+    title: str = "",
+    publisher: str = "",
+    url: str = "",
+    published_on: date | None = None,
+    source: Source | None = None,
+    by=None,
+) -> ImportReport:
+    """Store an article's text, or replace the text of ``source`` (or of the source with
+    the same ``url``) and re-anchor its claims. The same text twice changes nothing."""
+    text = spans.check_text(spans.normalize_text(spans.check_text(text)), max_chars=_max_chars())
+    if source is None and url:
+        source = Source.objects.filter(url=url).order_by("id").first()
+    if source is None:
+        if not title.strip():
+            raise spans.SpanError("A new source needs a title.", code="title_required", field="title")
+        created = Source.objects.create(
+            title=title.strip(), publisher=publisher, url=url, published_on=published_on, text=text
+        )
+        return ImportReport(source=created, created=True)
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        for name, value in {"title": title, "publisher": publisher, "published_on": published_on}.items():
+            if value:
+                setattr(source, name, value)
+        if source.sha256 == spans.sha256_of(text):
+            source.save()
+            return ImportReport(source=source, unchanged=True)
+        return _source_reanchor(source=source, text=text, by=by)
+
+
+def _max_chars() -> int:
+    return settings.CLAIMBOOK["MAX_SOURCE_CHARS"]
+
+
+def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
+    """Replace ``source.text`` and move every claim with it, never onto a lookalike."""
+    report = ImportReport(source=source)
+    source.text = text
+    source._reanchoring = True  # the integrity check lets this one save change the text
+    source.save()
+    for claim in source.claims.select_for_update().order_by("pk"):
+        claim.source = source  # check spans against the new text, not a fresh read
+        anchor = spans.locate(
+            text, quote=claim.quote, prefix=claim.prefix, suffix=claim.suffix, span_start=claim.span_start
+        )
+        state = Claim.AnchorState(anchor.state.value)
+        report.anchors[state.value] += 1
+        moved = state != Claim.AnchorState.EXACT
+        claim.anchor_state = state
+        if state != Claim.AnchorState.ORPHANED:
+            claim.span_start, claim.span_end = anchor.span_start, anchor.span_end
+        if moved and claim.status in workflow.REVIEWED:
+            was = Claim.Status(claim.status).label.lower()
+            claim.status = Claim.Status.IN_REVIEW
+            claim.reviewed_by, claim.reviewed_at = None, None
+            report.sent_back_to_review.append(claim.pk)
+            ReviewNote.objects.create(
+                claim=claim,
+                author=by,
+                body=(
+                    f"Back to review: the source text changed and this claim was {state.label.lower()} "
+                    f"({anchor.reason}). It was {was}; check the span and the verdict again."
+                ),
+            )
+        _stamp(claim, by)
+        claim.save()
+    return report
+
+
+def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expected_version: int | None = None):
+    """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise workflow.TransitionError(
+                f"Claim {locked.pk} was changed by someone else (version {locked.version}, "
+                f"you had {expected_version}); reload it and try again.",
+                code="stale_version",
+                params={"version": locked.version, "expected": expected_version},
+            )
+        plan = workflow.plan_transition(locked.status, to, evidence_count=locked.evidence.count(), note=note)
+        locked.status = plan.target
+        if plan.signs_review:
+            locked.reviewed_by, locked.reviewed_at = by, timezone.now()
+        elif plan.clears_review:
+            locked.reviewed_by, locked.reviewed_at = None, None
+        if note and note.strip():
+            ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
+        _stamp(locked, by)
+        locked.save()
+    return locked
