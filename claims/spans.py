@@ -127,7 +127,8 @@ def _is_regional_indicator(char: str) -> bool:
 
 def splits_character(text: str, offset: int) -> bool:
     """True if a boundary at ``offset`` cuts a character apart (a base from its combining
-    mark, an emoji from its modifier, or the two halves of a zero-width-joiner sequence)."""
+    mark, an emoji from its modifier or tags, or the two halves of a flag or of a
+    zero-width-joiner sequence)."""
     if offset <= 0 or offset >= len(text):
         return False
     if _is_cluster_continuation(text[offset]) or text[offset - 1] == _ZERO_WIDTH_JOINER:
@@ -316,6 +317,13 @@ def _utf16_width(char: str) -> int:
 
 def codepoint_to_utf16(text: str, index: int) -> int:
     """Convert a code-point offset into ``text`` to a UTF-16 code-unit offset."""
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise SpanError(
+            f"offset must be a whole number of code points; got {index!r}.",
+            code="not_an_integer",
+            field="offset",
+            params={"value": index},
+        )
     if not 0 <= index <= len(text):
         raise SpanError(
             f"offset {index} is outside the text (0 to {len(text)}).",
