@@ -124,8 +124,8 @@ _CORE = re.compile(
     |(?P<ordinal>\b(?i:{_alternation(_ORDINALS)})\b|\b\d+(?:st|nd|rd|th)\b)
     |(?P<fraction>\b(?i:{_alternation(_FRACTIONS)})\b)
     |(?P<multverb>\b(?:more\s+than\s+)?(?i:{_alternation(_MULTIPLIER_VERBS)})\b)
-    |(?P<few>\b(?:a\s+few|several|a\s+couple\s+of)\s+(?=(?:seconds|minutes|hours|days|weeks|months|years|decades)\b))
-    |(?P<dozen>\b(?:a|one|two|three|half\s+a)\s+dozen\b)
+    |(?P<few>\b(?i:a\s+few|several|a\s+couple\s+of)\s+(?=(?:seconds|minutes|hours|days|weeks|months|years|decades)\b))
+    |(?P<dozen>\b(?i:a|one|two|three|half\s+a)\s+dozen\b)
     |(?P<num>(?<![\w.])(?:{_DIGITS}))
     |(?P<word>\b(?i:{_NUMBER_WORD})\b)
     """,
@@ -153,6 +153,7 @@ _ORDINAL_OWNER = re.compile(r"\b(?:the|its|his|her|their|a)\s+$", re.IGNORECASE)
 _DATELINE = re.compile(rf"^(?P<date>{_MONTH}\s+\d{{1,2}},\s+(?:19|20)\d\d):", re.MULTILINE)
 _LIST_MARKER = re.compile(r"^[ \t]*\d+\.\s", re.MULTILINE)
 _HAS_DIGIT_OR_LETTER = re.compile(r"[\w]")
+_PROGRESS_STEP = 65536
 
 
 @dataclass(frozen=True)
@@ -326,19 +327,23 @@ def _take_since(text: str, start: int) -> int:
     return start - (len(window) - since.start()) if since else start
 
 
-def quantities(text: str, *, default_as_of: date | None = None) -> list[Quantity]:
+def quantities(text: str, *, default_as_of: date | None = None, progress=None) -> list[Quantity]:
     """Every quantity in ``text``, in order, each with its half-open span.
 
     A dated paragraph ("September 9, 2019: ...") gives its date to the figures in it; the
-    dateline itself and list numbering ("1. ") are not figures.
+    dateline itself and list numbering ("1. ") are not figures. ``progress(done, total)``,
+    when given, is called every 64 KiB of text.
     """
     list_markers = {m.end() - len(m.group().lstrip()) for m in _LIST_MARKER.finditer(text)}
     datelines = [(m.start(), m.end(), _parse_date(m.group("date"))) for m in _DATELINE.finditer(text)]
     dateline_starts = [start for start, _, _ in datelines]
     found: list[Quantity] = []
-    position = 0
+    position, reported = 0, 0
     for match in _CORE.finditer(text):
         start = match.start()
+        if progress is not None and start - reported >= _PROGRESS_STEP:
+            reported = start
+            progress(start, len(text))
         if start < position or start in list_markers:
             continue
         index = bisect.bisect_right(dateline_starts, start) - 1
@@ -349,6 +354,8 @@ def quantities(text: str, *, default_as_of: date | None = None) -> list[Quantity
         if quantity is not None:
             found.append(quantity)
             position = quantity.end
+    if progress is not None:
+        progress(len(text), len(text))
     return found
 
 
@@ -511,13 +518,13 @@ def subject_of(sentence: str) -> str:
     return ""
 
 
-def candidates(text: str, *, default_as_of: date | None = None) -> list[Candidate]:
+def candidates(text: str, *, default_as_of: date | None = None, progress=None) -> list[Candidate]:
     """Candidate claims for every quantity in ``text``, with their sentences as statements."""
     sentence_spans = sentences(text)
     starts = [start for start, _ in sentence_spans]
     result, last_subject = [], ""
     subjects: dict[int, str] = {}
-    for quantity in quantities(text, default_as_of=default_as_of):
+    for quantity in quantities(text, default_as_of=default_as_of, progress=progress):
         index = max(0, bisect.bisect_right(starts, quantity.start) - 1)
         s_start, s_end = sentence_spans[index] if sentence_spans else (quantity.start, quantity.end)
         sentence = text[s_start:s_end]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import spans, workflow
+from . import extraction, spans, workflow
 from .models import Claim, ReviewNote, Source
 
 
@@ -139,3 +139,72 @@ def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expe
         _stamp(locked, by)
         locked.save()
     return locked
+
+
+@dataclass
+class ProposeReport:
+    """What proposing candidates for a source did."""
+
+    source: Source
+    created: list[Claim] = field(default_factory=list)
+    already_claimed: int = 0  # the same span, or an overlapping claim with the same value, exists
+
+    def summary(self) -> str:
+        return (
+            f"Source {self.source.pk}: {len(self.created)} candidate claims proposed, "
+            f"{self.already_claimed} already claimed or dismissed."
+        )
+
+
+def _already_claimed(candidate: extraction.Candidate, existing: list[tuple]) -> bool:
+    for start, end, kind, value in existing:
+        if (start, end, kind) == (candidate.span_start, candidate.span_end, candidate.kind):
+            return True
+        if start < candidate.span_end and candidate.span_start < end and value is not None and value == candidate.value:
+            return True
+    return False
+
+
+def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, progress=None) -> ProposeReport:
+    """Run the extractor on ``source`` and store each new candidate as an unreviewed claim.
+
+    Existing claims are never touched; a candidate whose span is already claimed (in any
+    status, dismissed included) or that repeats an overlapping claim's value is skipped,
+    so running it again creates nothing new.
+    """
+    found = extraction.candidates(source.text, default_as_of=source.published_on, progress=progress)
+    report = ProposeReport(source=source)
+    with transaction.atomic():
+        existing = [
+            (start, end, kind, value)
+            for start, end, kind, value in source.claims.values_list("span_start", "span_end", "kind", "value")
+        ]
+        for candidate in found:
+            if _already_claimed(candidate, existing):
+                report.already_claimed += 1
+                continue
+            claim = Claim(
+                source=source,
+                span_start=candidate.span_start,
+                span_end=candidate.span_end,
+                quote=candidate.quote,
+                statement=candidate.statement,
+                kind=candidate.kind,
+                subject=candidate.subject,
+                value=candidate.value,
+                unit=candidate.unit,
+                qualifier=candidate.qualifier,
+                as_of=candidate.as_of,
+                as_of_precision=candidate.as_of_precision,
+                origin=Claim.Origin.EXTRACTOR,
+                confidence=candidate.confidence,
+                extractor_version=candidate.extractor_version,
+            )
+            if not dry_run:
+                claim._history_user = by
+                claim.save()
+            existing.append((candidate.span_start, candidate.span_end, candidate.kind, candidate.value))
+            report.created.append(claim)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report

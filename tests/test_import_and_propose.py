@@ -1,0 +1,192 @@
+"""import_source and extract_claims: importing, re-anchoring on a changed text, proposing."""
+
+import json
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from claims.models import Claim, ReviewNote, Source
+from claims.spans import sha256_of
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+URL = "https://www.strategypage.com/qnd/korea/articles/20190912.aspx"
+
+
+def run(command: str, *args) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(command, *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def import_file(tmp_path, text: str, *args) -> str:
+    path = tmp_path / "article.txt"
+    path.write_bytes(text.encode("utf-8"))
+    return run("import_source", str(path), *args)[0]
+
+
+def test_importing_an_article_stores_it_normalised_with_its_sha256(tmp_path):
+    output = import_file(tmp_path, "Title line\r\nCafe\u0301 opened in 2019.\r\n", "--url", URL)
+    source = Source.objects.get()
+    assert source.text == "Title line\nCafé opened in 2019.\n"
+    assert source.sha256 == sha256_of(source.text)
+    assert source.title == "Title line"
+    assert output.strip() == f"Imported source {source.pk} (32 characters)."
+
+
+def test_importing_the_same_text_twice_changes_nothing_and_says_so(tmp_path, seed_text):
+    import_file(tmp_path, seed_text, "--url", URL)
+    before = Source.objects.get().updated_at
+    output = import_file(tmp_path, seed_text, "--url", URL)
+    source = Source.objects.get()
+    assert output.strip() == f"Source {source.pk} already holds this text; nothing changed."
+    assert Source.objects.count() == 1
+    assert source.sha256 == sha256_of(seed_text)
+    assert source.updated_at >= before
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"ab\xffcd", "text is not valid UTF-8: byte 0xff at offset 2 (invalid start byte)."),
+        (b"PK\x03\x04\x00\x00binary", "text looks binary: it contains a NUL byte at offset 4."),
+        (b"   \n\n ", "text is empty: a source needs the article's text."),
+    ],
+)
+def test_invalid_input_is_refused_and_nothing_is_written(tmp_path, data, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as raised:
+        run("import_source", str(path))
+    assert str(raised.value).startswith(message)
+    assert str(raised.value).endswith("Nothing was written.")
+    assert Source.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "MAX_SOURCE_CHARS": 10}
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 41, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"is larger than 40 bytes, the import limit"):
+        run("import_source", str(path))
+    path.write_text("y" * 11, encoding="utf-8")
+    with pytest.raises(CommandError, match=r"text has 11 characters, more than the limit of 10\. Nothing"):
+        run("import_source", str(path))
+    assert Source.objects.count() == 0
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+    return Source.objects.get()
+
+
+def test_reimporting_a_changed_text_reanchors_every_claim_and_reports(tmp_path, demo, seed_text):
+    budget = demo.claims.get(quote="Japan approved a record defense budget of $50 billion for 2020")
+    occupation = demo.claims.get(quote="40 years of brutal Japanese occupation")
+    assert occupation.status in {"disputed", "false"}
+    with_verdict = demo.claims.filter(status__in=["verified", "disputed", "false", "unverifiable"]).count()
+    total = demo.claims.count()
+    preface = "Editor's note: this article was updated.\n\n"
+    changed = preface + seed_text.replace("40 years of brutal Japanese occupation", "35 years of brutal occupation")
+
+    output = import_file(tmp_path, changed, "--source", str(demo.pk))
+
+    assert output.splitlines() == [
+        f"Source {demo.pk} re-imported: 0 claims exact, {total - 1} relocated, 1 orphaned; "
+        f"{with_verdict} sent back to review.",
+        f"Orphaned claims (no longer found): {occupation.pk}",
+    ]
+    demo.refresh_from_db()
+    assert demo.text == changed
+    assert anchor_states(demo) == {"relocated": total - 1, "orphaned": 1}
+    budget.refresh_from_db()
+    assert budget.anchor_state == Claim.AnchorState.RELOCATED
+    assert budget.span_start == seed_text.index(budget.quote) + len(preface)
+    assert changed[budget.span_start : budget.span_end] == budget.quote
+    assert (budget.status, budget.reviewed_by, budget.reviewed_at) == (Claim.Status.IN_REVIEW, None, None)
+    assert budget.notes.last().body == (
+        "Back to review: the source text changed and this claim was relocated (the quote occurs once, "
+        "with its context). It was disputed; check the span and the verdict again."
+    )
+    occupation.refresh_from_db()
+    assert occupation.anchor_state == Claim.AnchorState.ORPHANED
+    assert occupation.quote == "40 years of brutal Japanese occupation"  # kept, never attached to "35 years"
+    assert occupation.status == Claim.Status.IN_REVIEW
+    assert occupation.anchored_sha256 == sha256_of(seed_text)
+
+
+def anchor_states(source) -> dict:
+    return dict(Counter(source.claims.values_list("anchor_state", flat=True)))
+
+
+def test_reimporting_with_edits_after_a_claim_keeps_it_exact(tmp_path, demo, seed_text):
+    changed = seed_text.replace("Subscribe   Contribute   Close", "Subscribe or contribute")
+    import_file(tmp_path, changed, "--source", str(demo.pk))
+    assert anchor_states(demo) == {"exact": demo.claims.count()}
+    assert ReviewNote.objects.filter(body__startswith="Back to review").count() == 0
+
+
+def test_extract_claims_proposes_candidates_once_and_never_touches_reviewed_claims(demo):
+    before = {c.pk: (c.status, c.version, c.statement) for c in demo.claims.all()}
+    output, _ = run("extract_claims", str(demo.pk))
+    created = Claim.objects.filter(origin="extractor", status="unreviewed")
+    assert output.startswith(f"Source {demo.pk}: {created.count()} candidate claims proposed, ")
+    assert created.count() > 0
+    for claim in created:
+        assert claim.quote == demo.text[claim.span_start : claim.span_end]
+        assert claim.extractor_version == "1.0.0"
+        assert claim.confidence is not None
+    assert {c.pk: (c.status, c.version, c.statement) for c in demo.claims.filter(pk__in=before)} == before
+    count = Claim.objects.count()
+    output, _ = run("extract_claims", str(demo.pk))
+    assert Claim.objects.count() == count
+    assert output.startswith(f"Source {demo.pk}: 0 candidate claims proposed")
+
+
+def test_extract_claims_dry_run_prints_json_lines_and_writes_nothing(tmp_path, seed_text):
+    import_file(tmp_path, seed_text, "--url", URL, "--published-on", "2019-09-12")
+    source = Source.objects.get()
+    output, err = run("extract_claims", str(source.pk), "--dry-run")
+    lines = [json.loads(line) for line in output.splitlines()]
+    assert Claim.objects.count() == 0
+    assert err.strip() == f"{len(lines)} candidates (dry run: nothing written)."
+    budget = next(line for line in lines if line["quote"] == "$50 billion")
+    assert budget == {
+        "source": source.pk,
+        "span_start": seed_text.index("$50 billion"),
+        "span_end": seed_text.index("$50 billion") + 11,
+        "quote": "$50 billion",
+        "statement": "Japan approved a record defense budget of $50 billion for 2020.",
+        "kind": "quantitative",
+        "subject": "Japan",
+        "value": "50000000000",
+        "unit": "USD",
+        "qualifier": "exact",
+        "as_of": "2020-01-01",
+        "as_of_precision": "year",
+        "origin": "extractor",
+        "confidence": 0.9,
+        "extractor_version": "1.0.0",
+    }
+
+
+def test_extract_claims_for_a_missing_source_fails():
+    with pytest.raises(CommandError, match=r"^There is no source 99\.$"):
+        run("extract_claims", "99")
+
+
+def test_dismissed_candidates_stay_dismissed_when_extraction_runs_again(tmp_path, seed_text):
+    from claims import services
+
+    import_file(tmp_path, seed_text, "--url", URL)
+    source = Source.objects.get()
+    editor = UserFactory()
+    run("extract_claims", str(source.pk))
+    candidate = Claim.objects.get(quote="$50 billion")
+    services.claim_transition(claim=candidate, to="dismissed", by=editor)
+    run("extract_claims", str(source.pk))
+    assert Claim.objects.filter(quote="$50 billion").count() == 1
+    assert Claim.objects.get(quote="$50 billion").status == "dismissed"
