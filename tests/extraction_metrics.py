@@ -58,8 +58,7 @@ def score(name: str, text: str, candidates, quantities: list[Marked], claims: li
     covered, missed = 0, []
     for marked in quantities:
         if any(
-            overlaps(c.span_start, c.span_end, marked.start, marked.end) and c.value == marked.value
-            for c in candidates
+            overlaps(c.span_start, c.span_end, marked.start, marked.end) and c.value == marked.value for c in candidates
         ):
             covered += 1
         else:
