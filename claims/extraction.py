@@ -37,7 +37,8 @@ _FRACTIONS = {
     "half": Decimal("0.5"), "a half": Decimal("0.5"), "one half": Decimal("0.5"),
 }  # fmt: skip
 _MULTIPLIER_VERBS = {
-    "halved": Decimal("0.5"), "doubled": Decimal(2), "tripled": Decimal(3), "trebled": Decimal(3),
+    "halved": Decimal("0.5"), "twice": Decimal(2), "thrice": Decimal(3),
+    "doubled": Decimal(2), "tripled": Decimal(3), "trebled": Decimal(3),
     "quadrupled": Decimal(4), "double": Decimal(2), "triple": Decimal(3),
 }  # fmt: skip
 _SCALES = {
@@ -62,6 +63,7 @@ _UNIT_WORDS = {
     "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km", "km": "km",
     "miles": "mile", "mile": "mile", "millimetres": "mm", "millimeters": "mm", "mm": "mm",
     "metres": "meter", "meters": "meter", "metre": "meter", "meter": "meter", "m": "meter",
+    "metric tons": "tonne", "metric tonnes": "tonne",
     "tonnes": "tonne", "tonne": "tonne", "tons": "tonne", "ton": "tonne", "t": "tonne",
     "barrels": "barrel", "barrel": "barrel", "bpd": "barrel",
     "kilograms": "kg", "kilogram": "kg", "kg": "kg",
@@ -76,7 +78,9 @@ _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "years", "dec
 _LEFT_QUALIFIERS = {
     "about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
     "nearly": "about", "almost": "about", "close to": "about", "an estimated": "about", "estimated": "about",
-    "an average of": "about", "over": "more_than", "more than": "more_than", "above": "more_than",
+    "over": "more_than", "longer than": "more_than", "greater than": "more_than", "higher than": "more_than",
+    "passed": "more_than", "topped": "more_than", "exceeded": "more_than",
+    "surpassed": "more_than", "more than": "more_than", "above": "more_than",
     "in excess of": "more_than", "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
     "less than": "less_than", "fewer than": "less_than", "under": "less_than", "below": "less_than",
     "up to": "at_most", "at most": "at_most", "as many as": "at_most", "no more than": "at_most",
@@ -117,13 +121,16 @@ _CORE = re.compile(
     |(?P<time>\b\d{{1,2}}:\d\d:\d\d\b)
     |(?P<decade>\b(?:the\s+)?(?:1[6-9]|20)\d0s\b)
     |(?P<fiscal>\b(?:1[6-9]|20)\d\d[–-]\d\d\b)
+    |(?P<ratio>\b(?i:{_NUMBER_WORD}|\d{{1,3}})\s+(?:in|out\s+of)\s+(?:every\s+)?(?i:{_NUMBER_WORD}|\d{{1,3}})\b
+              (?!\s*(?:%|percent|[\d,.])))
+    |(?P<adecade>\b[Aa]\s+(?:decade|century)\b(?!\s+(?:ago|earlier|later|before)\b))
     |(?P<period>\b(?:(?:the|this)\s+(?:last|past|coming|next|previous)\s+(?:decade|century)
                 |(?:for|over)\s+(?:decades|centuries))\b)
     |(?P<yearend>\b(?:by|until|before)\s+the\s+end\s+of\s+(?:the|this)\s+year\b)
     |(?P<monthonly>\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate|[Ii]n|[Ss]ince|[Bb]y|[Uu]ntil)[\s-]+){_MONTH}\b(?!\s*\d))
     |(?P<ordinal>\b(?i:{_alternation(_ORDINALS)})\b|\b\d+(?:st|nd|rd|th)\b)
-    |(?P<fraction>\b(?i:{_alternation(_FRACTIONS)})\b)
-    |(?P<multverb>\b(?:more\s+than\s+)?(?i:{_alternation(_MULTIPLIER_VERBS)})\b)
+    |(?P<fraction>\b(?i:{_alternation(_FRACTIONS)})\b(?!-))
+    |(?P<multverb>\b(?i:{_alternation(_MULTIPLIER_VERBS)})\b)
     |(?P<few>\b(?i:a\s+few|several|a\s+couple\s+of)\s+(?=(?:seconds|minutes|hours|days|weeks|months|years|decades)\b))
     |(?P<dozen>\b(?i:a|one|two|three|half\s+a)\s+dozen\b)
     |(?P<num>(?<![\w.])(?:{_DIGITS}))
@@ -144,10 +151,17 @@ _CURRENCY_BEFORE = re.compile(rf"(?P<cur>{_alternation(_CURRENCY_SYMBOLS)})\s?$"
 _CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "KRW"}
 _CURRENCY_CODE_BEFORE = re.compile(rf"\b(?P<cur>{_alternation(_CURRENCY_CODES)})\s?$")
 _LEFT_QUALIFIER = re.compile(rf"(?:^|\b)(?P<q>(?i:{_alternation(_LEFT_QUALIFIERS)}))\s+$")
+_RANGE_TOP_BEFORE = re.compile(rf"\b[Bb]etween\s+\S*(?:{_DIGITS})\S*(?:\s+\w+)?\s+and\s+\S?$")
 _SINCE_BEFORE = re.compile(r"\b(?P<q>[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-)\s*$")
 _RANGE_UNIT = re.compile(rf"\s+(?:and|to|-|–)\s+(?:{_DIGITS})(?P<rest>\s?(?:%|[a-zA-Z ]+))")
 _ORDINAL_FACT = re.compile(
     r"\s+(?:(?:straight|consecutive|successive)\s+\w+|(?:\w+\s+){0,2}?(?:in\s+a\s+row|running)\b|time\b)"
+)
+_COMPARISON_AFTER = re.compile(r"\s+(?:earlier|later|before|previously)\b")
+_ORDINAL_NAMES = re.compile(
+    r"[\s-]+(?:centur|millenni|quarter|half\b|district|ward|floor|street|avenue|amendment|round|division|fleet|"
+    r"army|corps|battalion|brigade|regiment|grade|class|generation)",
+    re.IGNORECASE,
 )
 _ORDINAL_OWNER = re.compile(r"\b(?:the|its|his|her|their|a)\s+$", re.IGNORECASE)
 _DATELINE = re.compile(rf"^(?P<date>{_MONTH}\s+\d{{1,2}},\s+(?:19|20)\d\d):", re.MULTILINE)
@@ -308,6 +322,8 @@ def _extend_left(text: str, start: int, unit: str) -> tuple[int, str, str]:
         start -= len(window) - currency.start()
         window = text[max(0, start - 24) : start]
     qualifier = "exact"
+    if _RANGE_TOP_BEFORE.search(text[max(0, start - 40) : start]):
+        return start, unit, "at_most"  # the high end of "between 3.5 and 3.8 percent"
     found = _LEFT_QUALIFIER.search(window)
     if found:
         qualifier = _LEFT_QUALIFIERS[found.group("q").lower()]
@@ -419,9 +435,22 @@ def _read(text: str, kind: str, match: re.Match, context: date | None) -> Quanti
         return Quantity(start, end + (times.end() if times else 0), value, "ratio", qualifier, context,
                         _precision(context), 0.6)  # fmt: skip
     if kind == "multverb":
-        qualifier = "more_than" if token.lower().startswith("more") else "exact"
-        value = _MULTIPLIER_VERBS[token.split()[-1].lower()]
+        start, _, qualifier = _extend_left(text, start, "ratio")
+        value = _MULTIPLIER_VERBS[token.lower()]
         return Quantity(start, end, value, "ratio", qualifier, context, _precision(context), 0.6)
+    if kind == "adecade":
+        start, _, qualifier = _extend_left(text, start, "decade")
+        unit = "century" if token.lower().endswith("century") else "decade"
+        return Quantity(start, end, Decimal(1), unit, qualifier, context, _precision(context), 0.5)
+    if kind == "ratio":
+        numerator, denominator = (
+            _number_value(part) for part in re.split(r"\s+(?:in|out\s+of)\s+(?:every\s+)?", token, maxsplit=1)
+        )
+        if not numerator or not denominator or numerator >= denominator:
+            return None
+        start, _, qualifier = _extend_left(text, start, "ratio")
+        value = (numerator / denominator).quantize(Decimal("0.0001")).normalize()
+        return Quantity(start, end, value, "ratio", qualifier, context, _precision(context), 0.7)
     if kind == "few":
         unit_match = _UNIT_AFTER.match(text, end - 1)
         unit = _UNIT_WORDS[unit_match.group("unit").lower()]
@@ -450,6 +479,8 @@ def _read(text: str, kind: str, match: re.Match, context: date | None) -> Quanti
         if unit == "year" and qualifier == "exact":
             start = _take_since(text, start)
         confidence = 0.55 if unit == "year" else (0.6 if is_digits else 0.5)
+    if unit in _TIME_UNITS and _COMPARISON_AFTER.match(text, end):
+        return None  # "four years earlier", "a year ago": when, not how much
     right = _RIGHT_QUALIFIER.match(text, end)
     if right:
         qualifier = _RIGHT_QUALIFIERS[right.group("q").lower()]
@@ -472,8 +503,8 @@ def _as_of_after(text: str, end: int, context: date | None) -> tuple[date | None
 def _read_ordinal(text: str, start: int, end: int, token: str, context: date | None) -> Quantity | None:
     lowered = token.lower()
     value = _ORDINALS.get(lowered) or (int(re.match(r"\d+", lowered).group()) if lowered[0].isdigit() else None)
-    if value is None or re.match(r"\s+centur", text[end:]):
-        return None  # "the 20th century" is a period, not a fact
+    if value is None or _ORDINAL_NAMES.match(text, end):
+        return None  # "the 20th century", "the third quarter", "the 3rd district": names, not ranks
     if lowered in {"second", "minute"} and not _ORDINAL_OWNER.search(text[max(0, start - 8) : start]):
         return None  # "41 seconds", "a second opinion"
     fact = _ORDINAL_FACT.match(text, end)

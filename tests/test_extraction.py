@@ -61,8 +61,15 @@ def read(text: str) -> list[tuple[str, str, str, str]]:
         ("Harlow lost 3-1 to them.", [("3", "3", "count", "exact"), ("1", "1", "count", "exact")]),
         (
             "Between 2 and 3 percent.",
-            [("Between 2", "2", "percent", "at_least"), ("3 percent", "3", "percent", "exact")],
+            [("Between 2", "2", "percent", "at_least"), ("3 percent", "3", "percent", "at_most")],
         ),
+        ("One in five pupils.", [("One in five", "0.2", "ratio", "exact")]),
+        ("Cases rose to more than twice the record.", [("more than twice", "2", "ratio", "more_than")]),
+        ("The lowest in more than a decade.", [("more than a decade", "1", "decade", "more_than")]),
+        ("Up from nine in 1970.", [("nine", "9", "count", "exact"), ("1970", "1970", "year", "exact")]),
+        ("It won four years earlier.", []),
+        ("A third-quarter profit in the fourth quarter.", []),
+        ("Output passed 14 million tonnes.", [("passed 14 million tonnes", "14000000", "tonne", "more_than")]),
     ],
 )
 def test_the_extractor_reads_each_kind_of_figure(text, expected):
