@@ -124,3 +124,66 @@ def test_a_source_pasted_with_windows_line_ends_is_stored_normalised(admin_clien
 def test_the_admin_says_claimbook(admin_client):
     response = admin_client.get(reverse("admin:index"))
     assert "<title>Claims, sources and reviews | Claimbook</title>" in response.content.decode()
+
+
+def test_propose_claims_from_the_source_list_creates_candidates(admin_client, seed_text):
+    from claims import services
+
+    source = services.source_import(text=seed_text, title="Korea: The Staredown").source
+    response = admin_client.post(
+        reverse("admin:claims_source_changelist"),
+        {"action": "propose_claims", "_selected_action": [source.pk]},
+        follow=True,
+    )
+    created = Claim.objects.filter(origin="extractor", status="unreviewed").count()
+    assert created > 50
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Source {source.pk}: {created} candidate claims proposed, 0 already claimed or dismissed."
+    ]
+
+
+def test_accept_and_dismiss_report_per_claim_and_dismissed_stay_dismissed(admin_client):
+    first, second = ClaimFactory(origin="extractor"), None
+    second = ClaimFactory(
+        source=first.source, span_start=0, span_end=6, kind="factual", value=None, unit="", origin="extractor"
+    )
+    changelist = reverse("admin:claims_claim_changelist")
+    response = admin_client.post(
+        changelist, {"action": "dismiss_candidates", "_selected_action": [first.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [f"Claim {first.pk} dismissed."]
+    response = admin_client.post(
+        changelist, {"action": "accept_candidates", "_selected_action": [first.pk, second.pk]}, follow=True
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("in_review", "in_review")
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Claim {first.pk} accepted.",
+        f"Claim {second.pk} accepted.",
+    ]
+    response = admin_client.post(
+        changelist, {"action": "accept_candidates", "_selected_action": [first.pk]}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Claim {first.pk} not accepted: The claim is already in review."
+    ]
+
+
+def test_a_reader_cannot_run_the_review_actions(client):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    reader = UserFactory(username="reader")
+    reader.groups.add(Group.objects.get(name="Readers"))
+    client.force_login(reader)
+    claim = ClaimFactory(origin="extractor")
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 200
+    assert "dismiss_candidates" not in response.content.decode()
+    response = client.post(
+        reverse("admin:claims_claim_changelist"), {"action": "dismiss_candidates", "_selected_action": [claim.pk]}
+    )
+    claim.refresh_from_db()
+    assert claim.status == "unreviewed"
