@@ -1,6 +1,6 @@
 """Recall and precision of the extractor on the seed and on the test texts.
 
-    .venv/bin/python bench/extraction_quality.py [-v]
+.venv/bin/python bench/extraction_quality.py [-v]
 """
 
 import os
@@ -10,8 +10,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from claims.extraction import candidates  # noqa: E402
-from tests.extraction_metrics import TEXTS, load_demo, load_text, score  # noqa: E402
+from claims.extraction import candidates
+from tests.extraction_metrics import TEXTS, load_demo, load_text, score
 
 
 def main(verbose: bool) -> None:
