@@ -14,7 +14,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import extraction, spans, workflow
-from .models import Claim, ReviewNote, Source
+from .models import Claim, Evidence, ReviewNote, Source
+
+# Fields an editor writes directly; status goes through the workflow, the rest is derived.
+CLAIM_EDITABLE = (
+    "span_start", "span_end", "quote", "statement", "kind", "subject", "value", "unit", "qualifier", "as_of",
+    "as_of_precision",
+)  # fmt: skip
+
+
+class StaleVersion(Exception):
+    """The claim changed since the caller read it; nothing was written."""
+
+    def __init__(self, claim: Claim, expected: int):
+        editor = claim.history.first().history_user if claim.history.exists() else None
+        by = f" by {editor.get_username()}" if editor is not None else ""
+        super().__init__(
+            f"Claim {claim.pk} was changed{by} since you read it (it is at version {claim.version}, "
+            f"you had version {expected}). Reload it and apply your change again."
+        )
+        self.claim, self.expected = claim, expected
 
 
 def _stamp(claim: Claim, by) -> None:
@@ -117,28 +136,105 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
     return report
 
 
+def _lock(claim: Claim, expected_version: int | None) -> Claim:
+    """Lock the claim's row for this transaction; refuse if it moved past ``expected_version``."""
+    locked = Claim.objects.select_for_update().select_related("source").get(pk=claim.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(locked, expected_version)
+    return locked
+
+
+def _apply_transition(claim: Claim, to: str, by, note: str | None) -> None:
+    plan = workflow.plan_transition(claim.status, to, evidence_count=claim.evidence.count(), note=note)
+    claim.status = plan.target
+    if plan.signs_review:
+        claim.reviewed_by, claim.reviewed_at = by, timezone.now()
+    elif plan.clears_review:
+        claim.reviewed_by, claim.reviewed_at = None, None
+    if note and note.strip():
+        ReviewNote.objects.create(claim=claim, author=by, body=note.strip())
+
+
 def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expected_version: int | None = None):
     """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
     with transaction.atomic():
-        locked = Claim.objects.select_for_update().get(pk=claim.pk)
-        if expected_version is not None and locked.version != expected_version:
-            raise workflow.TransitionError(
-                f"Claim {locked.pk} was changed by someone else (version {locked.version}, "
-                f"you had {expected_version}); reload it and try again.",
-                code="stale_version",
-                params={"version": locked.version, "expected": expected_version},
-            )
-        plan = workflow.plan_transition(locked.status, to, evidence_count=locked.evidence.count(), note=note)
-        locked.status = plan.target
-        if plan.signs_review:
-            locked.reviewed_by, locked.reviewed_at = by, timezone.now()
-        elif plan.clears_review:
-            locked.reviewed_by, locked.reviewed_at = None, None
-        if note and note.strip():
+        locked = _lock(claim, expected_version)
+        _apply_transition(locked, to, by, note)
+        _stamp(locked, by)
+        locked.save()
+    return locked
+
+
+def _full_clean(claim: Claim) -> None:
+    """Model validation (span, quote, quantity) for a claim about to be written."""
+    claim.full_clean(exclude=["source"], validate_unique=False, validate_constraints=False)
+
+
+def claim_create(*, source: Source, by, **fields) -> Claim:
+    """Create an editor's claim; the quote may be omitted (it is read from the span)."""
+    unknown = set(fields) - set(CLAIM_EDITABLE)
+    if unknown:
+        raise TypeError(f"claim_create() got fields it does not write: {', '.join(sorted(unknown))}")
+    claim = Claim(source=source, origin=Claim.Origin.EDITOR, **fields)
+    _full_clean(claim)
+    claim._history_user = by
+    with transaction.atomic():
+        claim.save()
+    return claim
+
+
+def claim_update(
+    *, claim: Claim, by, data: dict, status: str | None = None, note: str | None = None, expected_version=None
+) -> Claim:
+    """Change a claim's fields and, through the workflow, its status; atomic, never over a
+    newer version than ``expected_version``."""
+    with transaction.atomic():
+        locked = _lock(claim, expected_version)
+        span_moved = any(name in data for name in ("span_start", "span_end"))
+        for name, value in data.items():
+            if name not in CLAIM_EDITABLE:
+                raise TypeError(f"claim_update() does not write {name}")
+            setattr(locked, name, value)
+        if span_moved and "quote" not in data:
+            locked.quote = ""  # read it again from the new span
+        if span_moved:
+            locked.anchor_state = Claim.AnchorState.EXACT  # an editor placed it by hand
+        _full_clean(locked)
+        if status is not None and status != locked.status:
+            _apply_transition(locked, status, by, note)
+        elif note and note.strip():
             ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
         _stamp(locked, by)
         locked.save()
     return locked
+
+
+def claim_delete(*, claim: Claim, by, expected_version=None) -> None:
+    """Delete a claim with its notes and evidence, never a newer version than the caller saw."""
+    with transaction.atomic():
+        locked = _lock(claim, expected_version)
+        locked._history_user = by
+        locked.delete()
+
+
+def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
+    """Append a note to a claim (notes are never edited)."""
+    with transaction.atomic():
+        locked = _lock(claim, None)
+        note = ReviewNote(claim=locked, author=by, body=body.strip())
+        note.full_clean(exclude=["claim", "author"])
+        note.save()
+    return note
+
+
+def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
+    """Record what a reviewer relied on for a claim."""
+    with transaction.atomic():
+        locked = _lock(claim, None)
+        evidence = Evidence(claim=locked, added_by=by, **fields)
+        evidence.full_clean(exclude=["claim", "added_by"])
+        evidence.save()
+    return evidence
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Claimbook's URL configuration: the admin and the API."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from claims.views import healthz
@@ -14,4 +14,26 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("api/", include(("claims.api.urls", "api"), namespace="api")),
 ]
+
+
+def handler404(request, exception):
+    """JSON under /api/, Django's page elsewhere."""
+    from django.views import defaults
+
+    from claims.api.exceptions import json_404
+
+    if request.path.startswith("/api/"):
+        return json_404(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    from django.views import defaults
+
+    from claims.api.exceptions import json_500
+
+    if request.path.startswith("/api/"):
+        return json_500(request)
+    return defaults.server_error(request)

@@ -1,0 +1,66 @@
+"""Query filters for the claim list; a bad value is a 400 naming the parameter."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+from rest_framework import filters
+from rest_framework.exceptions import ValidationError
+
+from claims import workflow
+from claims.models import Claim
+
+# The expression the PostgreSQL GIN index is built on (migration 0003); keep them equal.
+SEARCH_VECTOR = SearchVector("statement", "quote", "subject", config="english")
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
+    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
+    unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
+    source = django_filters.NumberFilter(field_name="source_id", help_text="ID of the source, e.g. 1.")
+    subject = django_filters.CharFilter(lookup_expr="iexact", help_text='Exact subject, any case, e.g. "Japan".')
+    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
+    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
+    as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
+    as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gt",
+        help_text="Only claims changed strictly after this time (ISO 8601), for incremental sync.",
+    )
+    q = django_filters.CharFilter(
+        method="search", help_text="Full-text search over statement, quote and subject, e.g. defense budget."
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            query = SearchQuery(value, search_type="websearch", config="english")
+            return queryset.annotate(search=SEARCH_VECTOR).filter(search=query)
+        condition = Q()
+        for word in value.split():
+            condition &= Q(statement__icontains=word) | Q(quote__icontains=word) | Q(subject__icontains=word)
+        return queryset.filter(condition)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400 instead of being ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",")]
+            valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
+            bad = [field for field in fields if field.lstrip("-") not in valid]
+            if bad:
+                raise ValidationError(
+                    {self.ordering_param: [f"Cannot order by {', '.join(bad)}; use one of {', '.join(sorted(valid))}."]}
+                )
+        return super().get_ordering(request, queryset, view)

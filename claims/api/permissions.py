@@ -1,0 +1,17 @@
+"""Who may do what through the API: anyone reads, model permissions write."""
+
+from rest_framework import permissions
+
+
+class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
+    """Reads are open (views narrow what each caller sees); writes need the model
+    permission of the Editors group: add, change or delete."""
+
+
+def can_see_everything(user) -> bool:
+    """Editors and readers (anyone who may view claims) see every status; others only verified."""
+    return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
+
+
+def can_review(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm("claims.review_claim"))

@@ -1,0 +1,209 @@
+"""JSON shapes of sources, claims, notes and evidence, and ClaimReview JSON-LD."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from claims import services, spans, workflow
+from claims.models import Claim, Evidence, ReviewNote, Source
+
+
+class PlainDecimalField(serializers.DecimalField):
+    """A decimal as a string without padding zeros: "50000000000", "6.9"."""
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return format(super().to_internal_value(value).normalize(), "f")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+    code = serializers.CharField(help_text="Stable error code, for programs, e.g. end_past_end or not_found.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Validation failures only: messages per field or query parameter.",
+    )
+
+
+class SourceListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "url", "published_on", "sha256", "created_at", "updated_at"]
+
+
+class SourceSerializer(SourceListSerializer):
+    text_length = serializers.SerializerMethodField(help_text="Length of the text in code points.")
+
+    class Meta(SourceListSerializer.Meta):
+        fields = [*SourceListSerializer.Meta.fields, "text_length", "text"]
+
+    def get_text_length(self, obj) -> int:
+        return len(obj.text)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    value_found = PlainDecimalField(max_digits=24, decimal_places=6, allow_null=True, required=False)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "url", "title", "publisher", "stance", "value_found", "retrieved_on", "note", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+    def validate_url(self, value: str) -> str:
+        if not value.lower().startswith(("http://", "https://")):
+            raise serializers.ValidationError("Evidence URLs must start with http:// or https://.", code="bad_scheme")
+        return value
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReviewNote
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """A claim as everyone sees it; ``notes`` and ``reviewed_by`` are added for editors."""
+
+    source_url = serializers.CharField(read_only=True, help_text="URL of the article the claim comes from.")
+    source_title = serializers.CharField(read_only=True)
+    value = PlainDecimalField(
+        max_digits=24,
+        decimal_places=6,
+        allow_null=True,
+        required=False,
+        help_text='The figure as a decimal string (never a float), e.g. "50000000000" or "6.9".',
+    )
+    quote = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False,
+        help_text="Exactly source.text[span_start:span_end]; may be omitted on create.",
+    )  # fmt: skip
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "source", "source_url", "source_title", "span_start", "span_end", "quote", "prefix", "suffix",
+            "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
+            "anchor_state", "origin", "confidence", "evidence", "reviewed_at", "created_at", "updated_at", "version",
+        ]  # fmt: skip
+        read_only_fields = [
+            "id", "prefix", "suffix", "status", "anchor_state", "origin", "confidence", "reviewed_at", "created_at",
+            "updated_at", "version",
+        ]  # fmt: skip
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["source_url"] = getattr(instance, "source_url", None) or instance.source.url
+        data["source_title"] = getattr(instance, "source_title", None) or instance.source.title
+        return data
+
+    def validate(self, attrs):
+        """The same span check as the admin and fixtures, named by field."""
+        instance = self.instance
+        source = attrs.get("source") or (instance.source if instance else None)
+        if source is None:
+            return attrs
+        start = attrs.get("span_start", instance.span_start if instance else None)
+        end = attrs.get("span_end", instance.span_end if instance else None)
+        quote = attrs.get("quote") or None
+        if quote is None and instance is not None and not {"span_start", "span_end"} & set(attrs):
+            quote = instance.quote
+        try:
+            attrs["quote"] = spans.check_span(source.text, start, end, quote)
+        except spans.SpanError as exc:
+            raise serializers.ValidationError({exc.field: [exc.message]}, code=exc.code) from None
+        kind = attrs.get("kind", instance.kind if instance else Claim.Kind.QUANTITATIVE)
+        if kind == Claim.Kind.QUANTITATIVE:
+            missing = {
+                name: [f"A quantitative claim needs a {name}."]
+                for name in ("value", "unit")
+                if attrs.get(name, getattr(instance, name, None) if instance else None) in (None, "")
+            }
+            if missing:
+                raise serializers.ValidationError(missing, code="quantity_missing")
+        return attrs
+
+
+class EditorClaimSerializer(ClaimSerializer):
+    notes = NoteSerializer(many=True, read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "notes", "reviewed_by"]
+
+
+class ClaimWriteSerializer(ClaimSerializer):
+    """Create and update: the editable fields, plus a status change through the workflow."""
+
+    status = serializers.ChoiceField(
+        choices=workflow.Status.choices, required=False,
+        help_text="A new status; the change goes through the review workflow and may need evidence or a note.",
+    )  # fmt: skip
+    note = serializers.CharField(
+        required=False, allow_blank=False, write_only=True,
+        help_text="A note to append, e.g. why a verdict rests on no evidence item.",
+    )  # fmt: skip
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "note"]
+        read_only_fields = [f for f in ClaimSerializer.Meta.read_only_fields if f != "status"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            fields["source"].read_only = True  # a claim never moves to another article
+        return fields
+
+    def create(self, validated_data):
+        validated_data.pop("status", None)
+        validated_data.pop("note", None)
+        source = validated_data.pop("source")
+        try:
+            return services.claim_create(source=source, by=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
+
+
+def claim_review(claim: Claim, url: str) -> dict:
+    """schema.org ClaimReview JSON-LD for a claim with a verdict (or found unverifiable)."""
+    rating = CLAIM_REVIEW_RATINGS[claim.status]
+    organization = {"@type": "Organization", "name": settings.CLAIMBOOK["ORGANIZATION_NAME"]}
+    if settings.CLAIMBOOK["ORGANIZATION_URL"]:
+        organization["url"] = settings.CLAIMBOOK["ORGANIZATION_URL"]
+    source = claim.source
+    appearance = {"@type": "CreativeWork", "url": source.url, "headline": source.title, "text": claim.quote}
+    if source.published_on:
+        appearance["datePublished"] = source.published_on.isoformat()
+    item = {"@type": "Claim", "appearance": [appearance], "firstAppearance": appearance}
+    if source.publisher:
+        item["author"] = {"@type": "Organization", "name": source.publisher}
+    if source.published_on:
+        item["datePublished"] = source.published_on.isoformat()
+    review_rating = {"@type": "Rating", "bestRating": 5, "worstRating": 1, "alternateName": rating[1]}
+    if rating[0] is not None:
+        review_rating["ratingValue"] = rating[0]
+    return {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.statement,
+        "datePublished": claim.reviewed_at.date().isoformat(),
+        "author": organization,
+        "reviewRating": review_rating,
+        "itemReviewed": item,
+    }
+
+
+# Verdict -> (ratingValue on a 1 (false) to 5 (true) scale, alternateName). Unverifiable has no
+# place on the truth scale, so it carries its name only.
+CLAIM_REVIEW_RATINGS = {
+    workflow.Status.VERIFIED: (5, "True"),
+    workflow.Status.DISPUTED: (3, "Disputed"),
+    workflow.Status.FALSE: (1, "False"),
+    workflow.Status.UNVERIFIABLE: (None, "Unverifiable"),
+}

@@ -1,0 +1,249 @@
+"""Thin API views: validate, call a service or a selector, serialize."""
+
+from django.db.models import F, Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from claims import services, workflow
+from claims.models import Claim, Evidence, ReviewNote, Source
+
+from . import serializers
+from .exceptions import error_response
+from .filters import ClaimFilter, StrictOrderingFilter
+from .pagination import ClaimCursorPagination
+from .permissions import can_review, can_see_everything
+
+ERRORS = {
+    400: OpenApiResponse(serializers.ErrorSerializer, description="Invalid input; errors name each field."),
+    401: OpenApiResponse(serializers.ErrorSerializer, description="Not logged in (writes)."),
+    403: OpenApiResponse(serializers.ErrorSerializer, description="No permission for this write."),
+    404: OpenApiResponse(serializers.ErrorSerializer, description="No such claim, or not visible to you."),
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag from GET, e.g. "12-3". A stale one is refused with 412 and nothing is written.',
+)
+STALE = OpenApiResponse(serializers.ErrorSerializer, description="The claim changed since your ETag.")
+CONFLICT = OpenApiResponse(serializers.ErrorSerializer, description="The workflow forbids this status change.")
+
+
+def etag_of(claim: Claim) -> str:
+    return f'"{claim.pk}-{claim.version}"'
+
+
+def expected_version(request, claim: Claim) -> int | None:
+    """The version an If-Match header names, or None when there is none (or it is *)."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+    for tag in tags:
+        pk, _, version = tag.partition("-")
+        if pk == str(claim.pk) and version.isdigit():
+            return int(version)
+    return -1  # names some other claim or nonsense: stale by definition
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims", responses={200: serializers.ClaimSerializer(many=True), **ERRORS}),
+    retrieve=extend_schema(summary="One claim", responses={200: serializers.EditorClaimSerializer, **ERRORS}),
+)
+class ClaimViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Claims with their spans. Anonymous callers see verified claims only."""
+
+    queryset = Claim.objects.all()
+    filterset_class = ClaimFilter
+    pagination_class = ClaimCursorPagination
+    ordering_fields = ["id", "updated_at", "created_at", "span_start"]
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    @property
+    def filter_backends(self):
+        from django_filters.rest_framework import DjangoFilterBackend
+
+        return [DjangoFilterBackend, StrictOrderingFilter]
+
+    def get_queryset(self):
+        queryset = (
+            Claim.objects.annotate(source_url=F("source__url"), source_title=F("source__title"))
+            .defer("source__text")
+            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id")))
+        )
+        if self.editor:
+            queryset = queryset.select_related("reviewed_by").prefetch_related(
+                Prefetch("notes", queryset=ReviewNote.objects.select_related("author").order_by("created_at", "id"))
+            )
+        else:
+            queryset = queryset.filter(status=workflow.Status.VERIFIED)
+        return queryset
+
+    @property
+    def editor(self) -> bool:
+        return can_see_everything(self.request.user)
+
+    def get_serializer_class(self):
+        if self.action in {"create", "update", "partial_update"}:
+            return serializers.ClaimWriteSerializer
+        if self.action == "add_note":
+            return serializers.NoteSerializer
+        if self.action == "add_evidence":
+            return serializers.EvidenceSerializer
+        return serializers.EditorClaimSerializer if self.editor else serializers.ClaimSerializer
+
+    def retrieve(self, request, *args, **kwargs):
+        claim = self.get_object()
+        response = Response(self.get_serializer(claim).data)
+        response["ETag"] = etag_of(claim)
+        return response
+
+    @extend_schema(
+        summary="Create a claim (editors)",
+        responses={201: serializers.EditorClaimSerializer, **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = serializer.save()
+        return self._claim_response(claim, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a claim (editors)",
+        parameters=[IF_MATCH],
+        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, **ERRORS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return self._update(request, partial=True)
+
+    @extend_schema(
+        summary="Replace a claim's editable fields (editors)",
+        parameters=[IF_MATCH],
+        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, **ERRORS},
+    )
+    def update(self, request, *args, **kwargs):
+        return self._update(request, partial=False)
+
+    def _update(self, request, *, partial: bool):
+        claim = self.get_object()
+        serializer = self.get_serializer(claim, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        new_status, note = data.pop("status", None), data.pop("note", None)
+        if new_status is not None and new_status != claim.status and not can_review(request.user):
+            raise PermissionDenied("Changing a claim's status needs the permission to review claims.")
+        try:
+            claim = services.claim_update(
+                claim=claim,
+                by=request.user,
+                data=data,
+                status=new_status,
+                note=note,
+                expected_version=expected_version(request, claim),
+            )
+        except services.StaleVersion as exc:
+            return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
+        except workflow.TransitionError as exc:
+            return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
+        return self._claim_response(claim, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Delete a claim (editors)", parameters=[IF_MATCH], responses={204: None, 412: STALE, **ERRORS}
+    )
+    def destroy(self, request, *args, **kwargs):
+        claim = self.get_object()
+        try:
+            services.claim_delete(claim=claim, by=request.user, expected_version=expected_version(request, claim))
+        except services.StaleVersion as exc:
+            return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Append a note (editors)",
+        request=serializers.NoteSerializer,
+        responses={201: serializers.NoteSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="notes")
+    def add_note(self, request, pk=None):
+        claim = self.get_object()
+        self._require(request, "claims.add_reviewnote", "Adding notes needs the permission to add review notes.")
+        serializer = serializers.NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.note_add(claim=claim, by=request.user, body=serializer.validated_data["body"])
+        return Response(serializers.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Add evidence (editors)",
+        request=serializers.EvidenceSerializer,
+        responses={201: serializers.EvidenceSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="evidence")
+    def add_evidence(self, request, pk=None):
+        claim = self.get_object()
+        self._require(request, "claims.add_evidence", "Adding evidence needs the permission to add evidence.")
+        serializer = serializers.EvidenceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        evidence = services.evidence_add(claim=claim, by=request.user, **serializer.validated_data)
+        return Response(serializers.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="schema.org ClaimReview JSON-LD",
+        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="claimreview")
+    def claimreview(self, request, pk=None):
+        claim = self.get_object()
+        if claim.status not in serializers.CLAIM_REVIEW_RATINGS or claim.reviewed_at is None:
+            return error_response(
+                status.HTTP_404_NOT_FOUND,
+                f"Claim {claim.pk} has no review yet (it is {claim.get_status_display().lower()}).",
+                "not_reviewed",
+            )
+        url = request.build_absolute_uri(f"/api/claims/{claim.pk}/")
+        response = Response(serializers.claim_review(claim, url), content_type="application/ld+json")
+        response["ETag"] = etag_of(claim)
+        return response
+
+    def _require(self, request, permission: str, message: str) -> None:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied(message)
+
+    def _claim_response(self, claim: Claim, code: int) -> Response:
+        fresh = get_object_or_404(self.get_queryset(), pk=claim.pk)
+        response = Response(serializers.EditorClaimSerializer(fresh).data, status=code)
+        response["ETag"] = etag_of(fresh)
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources", responses={200: serializers.SourceListSerializer(many=True)}),
+    retrieve=extend_schema(
+        summary="One source, with its text", responses={200: serializers.SourceSerializer, **ERRORS}
+    ),
+)
+class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Articles, with the text every claim offset counts into."""
+
+    queryset = Source.objects.all()
+    pagination_class = ClaimCursorPagination
+    filter_backends = []
+
+    def get_queryset(self):
+        if self.action == "list":
+            return Source.objects.defer("text").order_by("id")
+        return Source.objects.all()
+
+    def get_serializer_class(self):
+        return serializers.SourceListSerializer if self.action == "list" else serializers.SourceSerializer

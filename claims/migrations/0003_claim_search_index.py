@@ -1,0 +1,28 @@
+"""A GIN index for full-text search over claims, on PostgreSQL only (SQLite has no GIN)."""
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import migrations
+
+INDEX_NAME = "claim_search_gin_idx"
+
+
+def _index():
+    from claims.api.filters import SEARCH_VECTOR
+
+    return GinIndex(SEARCH_VECTOR, name=INDEX_NAME)
+
+
+def add_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(apps.get_model("claims", "Claim"), _index())
+
+
+def remove_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(apps.get_model("claims", "Claim"), _index())
+
+
+class Migration(migrations.Migration):
+    dependencies = [("claims", "0002_roles")]
+
+    operations = [migrations.RunPython(add_index, remove_index)]
