@@ -188,8 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "claims.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("CLAIMBOOK_ANON_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonymousThrottle"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -217,6 +216,8 @@ CLAIMBOOK = {
     "CONTEXT_LENGTH": 32,
     # Longest source text accepted, in code points; a longer import is refused.
     "MAX_SOURCE_CHARS": int(os.environ.get("CLAIMBOOK_MAX_SOURCE_CHARS", "2000000")),
+    # Requests an anonymous caller may make (per IP), e.g. "600/minute"; None turns it off.
+    "ANON_THROTTLE_RATE": os.environ.get("CLAIMBOOK_ANON_THROTTLE_RATE", "600/minute") or None,
     # Who publishes the fact checks (schema.org ClaimReview "author").
     "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", "Claimbook"),
     "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", ""),

@@ -46,3 +46,11 @@ def editor(db):
     user = UserFactory(username="editor")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counts():
+    """Throttle counts live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()

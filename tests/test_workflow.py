@@ -95,9 +95,12 @@ def test_the_service_signs_a_verdict_with_reviewer_time_note_and_new_version():
 def test_the_service_refuses_a_stale_version_and_writes_nothing():
     claim = ClaimFactory()
     services.claim_transition(claim=claim, to="in_review", by=UserFactory(), expected_version=1)
-    with pytest.raises(TransitionError) as raised:
-        services.claim_transition(claim=claim, to="dismissed", by=UserFactory(), expected_version=1)
-    assert raised.value.code == "stale_version"
+    with pytest.raises(services.StaleVersion) as raised:
+        services.claim_transition(claim=claim, to="dismissed", by=UserFactory(username="second"), expected_version=1)
+    assert str(raised.value) == (
+        f"Claim {claim.pk} was changed by {claim.history.first().history_user.username} since you read it "
+        "(it is at version 2, you had version 1). Reload it and apply your change again."
+    )
     claim.refresh_from_db()
     assert (claim.status, claim.version) == ("in_review", 2)
 

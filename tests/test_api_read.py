@@ -1,0 +1,291 @@
+"""Reading claims and sources through the API: who sees what, filters, pagination, sync."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from claims.models import Claim, Source
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewNoteFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+    return Source.objects.get()
+
+
+def every_page(client, url: str, params: dict | None = None) -> list[dict]:
+    response = client.get(url, params or {})
+    assert response.status_code == 200, response.json()
+    results = list(response.json()["results"])
+    while response.json()["next"]:
+        response = client.get(response.json()["next"])
+        results += response.json()["results"]
+    return results
+
+
+def test_anonymous_callers_see_only_verified_claims(api, demo):
+    results = every_page(api, "/api/claims/")
+    assert len(results) == demo.claims.filter(status="verified").count() == 42
+    assert {claim["status"] for claim in results} == {"verified"}
+    assert "notes" not in results[0]
+    assert "reviewed_by" not in results[0]
+
+
+def test_editors_see_every_claim_with_notes_and_reviewer(editor_api, demo):
+    results = every_page(editor_api, "/api/claims/", {"page_size": 100})
+    assert len(results) == demo.claims.count() == 118
+    budget = next(claim for claim in results if claim["id"] == 85)
+    assert budget["reviewed_by"] == "m.alvarez" or budget["reviewed_by"] in {"d.cho", "s.nkemelu"}
+    assert budget["notes"][0].keys() == {"id", "author", "body", "created_at"}
+
+
+def test_an_unverified_claim_is_a_404_for_anonymous_callers_not_a_403(api, demo):
+    disputed = demo.claims.filter(status="disputed").first()
+    response = api.get(f"/api/claims/{disputed.pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
+    claim = demo.claims.get(quote="This is a 610mm rocket")
+    response = api.get(f"/api/claims/{claim.pk}/")
+    assert response.status_code == 200
+    assert response["ETag"] == f'"{claim.pk}-{claim.version}"'
+    body = response.json()
+    evidence = [
+        {
+            "id": item.pk,
+            "url": item.url,
+            "title": item.title,
+            "publisher": item.publisher,
+            "stance": item.stance,
+            "value_found": None if item.value_found is None else format(item.value_found.normalize(), "f"),
+            "retrieved_on": item.retrieved_on.isoformat(),
+            "note": item.note,
+            "created_at": item.created_at.isoformat().replace("+00:00", "Z"),
+        }
+        for item in claim.evidence.order_by("created_at", "id")
+    ]
+    assert body == {
+        "id": claim.pk,
+        "source": demo.pk,
+        "source_url": demo.url,
+        "source_title": "Korea: The Staredown",
+        "span_start": claim.span_start,
+        "span_end": claim.span_end,
+        "quote": "This is a 610mm rocket",
+        "prefix": demo.text[claim.span_start - 32 : claim.span_start],
+        "suffix": demo.text[claim.span_end : claim.span_end + 32],
+        "statement": claim.statement,
+        "kind": "quantitative",
+        "subject": claim.subject,
+        "value": "610",
+        "unit": "mm",
+        "qualifier": "exact",
+        "as_of": claim.as_of.isoformat(),
+        "as_of_precision": claim.as_of_precision,
+        "status": "verified",
+        "anchor_state": "exact",
+        "origin": "editor",
+        "confidence": None,
+        "evidence": evidence,
+        "reviewed_at": claim.reviewed_at.isoformat().replace("+00:00", "Z"),
+        "created_at": claim.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": claim.updated_at.isoformat().replace("+00:00", "Z"),
+        "version": claim.version,
+    }
+    assert demo.text[body["span_start"] : body["span_end"]] == body["quote"]
+
+
+def test_values_are_strings_never_floats(api, demo):
+    for claim in every_page(api, "/api/claims/", {"kind": "quantitative"}):
+        assert isinstance(claim["value"], str)
+        Decimal(claim["value"])
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"unit": "km"}, lambda c: c.unit == "km"),
+        ({"kind": "factual"}, lambda c: c.kind == "factual"),
+        ({"subject": "japan"}, lambda c: c.subject.lower() == "japan"),
+        ({"value_min": "100", "value_max": "1000"}, lambda c: c.value is not None and 100 <= c.value <= 1000),
+        ({"unit": "USD", "value_min": "48000000000"}, lambda c: c.unit == "USD" and c.value >= 48_000_000_000),
+        (
+            {"as_of_after": "2019-09-01", "as_of_before": "2019-09-10"},
+            lambda c: c.as_of and "2019-09-01" <= c.as_of.isoformat() <= "2019-09-10",
+        ),
+        ({"status": "disputed"}, lambda c: c.status == "disputed"),
+    ],
+)
+def test_filters_return_exactly_the_matching_claims(editor_api, demo, params, expected):
+    results = every_page(editor_api, "/api/claims/", params)
+    wanted = sorted(claim.pk for claim in demo.claims.all() if expected(claim))
+    assert wanted
+    assert sorted(claim["id"] for claim in results) == wanted
+
+
+def test_anonymous_filtering_never_reveals_unverified_claims(api, demo):
+    assert api.get("/api/claims/", {"status": "disputed"}).json()["results"] == []
+
+
+def test_full_text_search_finds_claims_by_words(editor_api, demo):
+    results = every_page(editor_api, "/api/claims/", {"q": "defense budget"})
+    ids = {claim["id"] for claim in results}
+    assert {85, 88} <= ids  # "record defense budget of $50 billion", "increase in its defense budget"
+    for claim in results:
+        text = (claim["statement"] + " " + claim["quote"] + " " + claim["subject"]).lower()
+        assert "defens" in text, claim["id"]
+        assert "budget" in text, claim["id"]
+    assert every_page(editor_api, "/api/claims/", {"q": "zeppelin"}) == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"status": "bogus"}, "status", "Select a valid choice. bogus is not one of the available choices."),
+        ({"value_min": "abc"}, "value_min", "Enter a number."),
+        ({"unit": "furlongs"}, "unit", "Select a valid choice. furlongs is not one of the available choices."),
+        ({"updated_after": "yesterday"}, "updated_after", "Enter a valid date/time."),
+        ({"as_of_after": "2019-13-01"}, "as_of_after", "Enter a valid date."),
+        ({"source": "x"}, "source", "Enter a number."),
+        (
+            {"ordering": "statement"},
+            "ordering",
+            "Cannot order by statement; use one of created_at, id, span_start, updated_at.",
+        ),
+    ],
+)
+def test_a_bad_filter_value_is_a_400_naming_the_parameter(api, params, field, message):
+    response = api.get("/api/claims/", params)
+    assert response.status_code == 400
+    assert response.json() == {"detail": f"{field}: {message}", "code": "invalid", "errors": {field: [message]}}
+
+
+def test_page_size_has_a_maximum_and_pages_chain_with_cursors(editor_api, demo):
+    first = editor_api.get("/api/claims/", {"page_size": 10})
+    assert len(first.json()["results"]) == 10
+    assert first.json()["previous"] is None
+    assert len(editor_api.get("/api/claims/", {"page_size": 100000}).json()["results"]) == 118  # capped at 500
+    ids = [claim["id"] for claim in every_page(editor_api, "/api/claims/", {"page_size": 7})]
+    assert ids == sorted(ids)
+    assert len(ids) == len(set(ids)) == 118
+
+
+def test_incremental_sync_gives_every_change_exactly_once(editor_api):
+    source = SourceFactory(text="word " * 20)
+    same_time = timezone.now() - timedelta(hours=1)
+    claims = [
+        ClaimFactory(source=source, span_start=i * 5, span_end=i * 5 + 4, kind="factual", value=None, unit="")
+        for i in range(12)
+    ]
+    Claim.objects.filter(pk__in=[c.pk for c in claims[:6]]).update(updated_at=same_time)  # ties on updated_at
+    seen = every_page(editor_api, "/api/claims/", {"ordering": "updated_at,id", "page_size": 4})
+    assert sorted(c["id"] for c in seen) == sorted(c.pk for c in claims)
+    assert len(seen) == len({c["id"] for c in seen})
+    high_water = max(c["updated_at"] for c in seen)
+    changed = claims[3]
+    changed.statement = "Changed after the first sync."
+    changed.save()
+    again = every_page(editor_api, "/api/claims/", {"ordering": "updated_at,id", "updated_after": high_water})
+    assert [c["id"] for c in again] == [changed.pk]
+    assert every_page(editor_api, "/api/claims/", {"updated_after": again[0]["updated_at"]}) == []
+
+
+def query_count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_the_list_costs_the_same_queries_at_10_and_200_claims(editor_api, count):
+    source = SourceFactory(text="word " * 500)
+    reviewer = UserFactory()
+    for i in range(count):
+        claim = ClaimFactory(
+            source=source, span_start=i * 5, span_end=i * 5 + 4, kind="factual", value=None, unit="",
+            status="verified",
+        )  # fmt: skip
+        EvidenceFactory(claim=claim)
+        ReviewNoteFactory(claim=claim, author=reviewer)
+    assert query_count(editor_api, "/api/claims/?page_size=500") == EDITOR_LIST_QUERIES
+    assert query_count(APIClient(), "/api/claims/?page_size=500") == ANONYMOUS_LIST_QUERIES
+
+
+# Anonymous: claims (one query, the source's url and title joined in), evidence.
+# Editors: the same plus notes with their authors, plus the two permission lookups
+# (user and group permissions) Django makes once per request.
+ANONYMOUS_LIST_QUERIES = 2
+EDITOR_LIST_QUERIES = 5
+
+
+def test_sources_list_without_text_and_detail_with_text(api, demo):
+    listed = api.get("/api/sources/").json()["results"]
+    assert listed == [
+        {
+            "id": demo.pk,
+            "title": "Korea: The Staredown",
+            "publisher": "StrategyPage",
+            "url": demo.url,
+            "published_on": "2019-09-12",
+            "sha256": demo.sha256,
+            "created_at": "2019-09-12T13:00:00Z",
+            "updated_at": "2019-09-12T13:00:00Z",
+        }
+    ]
+    detail = api.get(f"/api/sources/{demo.pk}/").json()
+    assert detail["text"] == demo.text
+    assert detail["text_length"] == 23669
+    assert api.get("/api/sources/999/").json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_unknown_api_paths_answer_json_404(api):
+    response = api.get("/api/nothing/here")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+def test_readers_see_all_claims_but_cannot_write(demo):
+    reader = UserFactory(username="reader")
+    reader.groups.add(Group.objects.get(name="Readers"))
+    client = APIClient()
+    client.force_authenticate(reader)
+    assert len(every_page(client, "/api/claims/", {"page_size": 200})) == 118
+    response = client.post("/api/claims/", {"source": demo.pk, "span_start": 0, "span_end": 5, "statement": "x"})
+    assert response.status_code == 403
+    assert response.json() == {
+        "detail": "You do not have permission to perform this action.",
+        "code": "permission_denied",
+    }
+
+
+def test_anonymous_callers_are_throttled_with_a_json_429(api, settings):
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "ANON_THROTTLE_RATE": "3/minute"}
+    codes = [api.get("/api/claims/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    body = api.get("/api/claims/").json()
+    assert body["code"] == "throttled"
+    assert body["detail"].startswith("Request was throttled. Expected available in ")
