@@ -6,6 +6,7 @@ validation failures) maps each field or query parameter to its messages.
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,8 +23,8 @@ def _flatten(detail) -> dict:
     return {"non_field_errors": [str(item) for item in (detail if isinstance(detail, list) else [detail])]}
 
 
-def _first_code(detail) -> str:
-    codes = detail.get_codes() if hasattr(detail, "get_codes") else None
+def _first_code(exc) -> str:
+    codes = exc.get_codes()
     while isinstance(codes, dict | list) and codes:
         codes = next(iter(codes.values())) if isinstance(codes, dict) else codes[0]
     return codes if isinstance(codes, str) else "invalid"
@@ -37,7 +38,7 @@ def exception_handler(exc, context):
         errors = _flatten(exc.detail)
         field, messages = next(iter(errors.items()))
         detail = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
-        response.data = {"detail": detail, "code": _first_code(exc.detail), "errors": errors}
+        response.data = {"detail": detail, "code": _first_code(exc), "errors": errors}
     elif isinstance(exc, Http404):
         response.data = {"detail": "Not found.", "code": "not_found"}  # never says whether it exists
     elif isinstance(exc, PermissionDenied):
@@ -52,6 +53,18 @@ def error_response(status_code: int, detail: str, code: str, **extra) -> Respons
     return Response({"detail": detail, "code": code, **extra}, status=status_code)
 
 
+def csrf_failure(request, reason=""):
+    """CSRF refusals as JSON under /api/, Django's page elsewhere (CSRF_FAILURE_VIEW)."""
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": f"CSRF Failed: {reason}", "code": "permission_denied"}, status=status.HTTP_403_FORBIDDEN
+        )
+    return django_csrf_failure(request, reason)
+
+
+@csrf_exempt
 def json_404(request, exception=None):
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
 

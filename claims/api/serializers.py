@@ -58,7 +58,9 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Empty for notes Claimbook wrote itself."
+    )
 
     class Meta:
         model = ReviewNote
@@ -118,6 +120,21 @@ class ClaimSerializer(serializers.ModelSerializer):
         except spans.SpanError as exc:
             raise serializers.ValidationError({exc.field: [exc.message]}, code=exc.code) from None
         kind = attrs.get("kind", instance.kind if instance else Claim.Kind.QUANTITATIVE)
+        twin = Claim.objects.filter(source=source, span_start=start, span_end=end, kind=kind)
+        if instance is not None:
+            twin = twin.exclude(pk=instance.pk)
+        twin = twin.values_list("pk", flat=True).first()
+        if twin is not None:
+            raise serializers.ValidationError(
+                {"span_start": [f"Claim {twin} already holds this span ({start}-{end}) as a {kind} claim."]},
+                code="duplicate_span",
+            )
+        as_of = attrs.get("as_of", instance.as_of if instance else None)
+        precision = attrs.get("as_of_precision", instance.as_of_precision if instance else "")
+        if (as_of is None) != (not precision):
+            raise serializers.ValidationError(
+                {"as_of_precision": ["Give as_of and as_of_precision together (or neither)."]}, code="as_of_pair"
+            )
         if kind == Claim.Kind.QUANTITATIVE:
             missing = {
                 name: [f"A quantitative claim needs a {name}."]
@@ -131,7 +148,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class EditorClaimSerializer(ClaimSerializer):
     notes = NoteSerializer(many=True, read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "notes", "reviewed_by"]

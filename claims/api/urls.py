@@ -9,6 +9,7 @@ from .views import ClaimViewSet, SourceViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.include_format_suffixes = False  # JSON only: /api/claims/1.json is not a second URL
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("sources", SourceViewSet, basename="source")
 

@@ -1,13 +1,16 @@
 """Thin API views: validate, call a service or a selector, serialize."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 
 from claims import services, workflow
 from claims.models import Claim, Evidence, ReviewNote, Source
@@ -31,7 +34,9 @@ IF_MATCH = OpenApiParameter(
     description='The ETag from GET, e.g. "12-3". A stale one is refused with 412 and nothing is written.',
 )
 STALE = OpenApiResponse(serializers.ErrorSerializer, description="The claim changed since your ETag.")
-CONFLICT = OpenApiResponse(serializers.ErrorSerializer, description="The workflow forbids this status change.")
+CONFLICT = OpenApiResponse(
+    serializers.ErrorSerializer, description="The workflow forbids this status change, or the span was just taken."
+)
 
 
 def etag_of(claim: Claim) -> str:
@@ -66,6 +71,7 @@ class ClaimViewSet(
     """Claims with their spans. Anonymous callers see verified claims only."""
 
     queryset = Claim.objects.all()
+    lookup_value_regex = r"\d+"
     filterset_class = ClaimFilter
     pagination_class = ClaimCursorPagination
     ordering_fields = ["id", "updated_at", "created_at", "span_start"]
@@ -112,12 +118,19 @@ class ClaimViewSet(
 
     @extend_schema(
         summary="Create a claim (editors)",
-        responses={201: serializers.EditorClaimSerializer, **ERRORS},
+        responses={201: serializers.EditorClaimSerializer, 409: CONFLICT, **ERRORS},
     )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        claim = serializer.save()
+        try:
+            claim = serializer.save()
+        except IntegrityError:
+            return error_response(
+                status.HTTP_409_CONFLICT,
+                "Another claim took this span at the same moment; reload and retry.",
+                "conflict",
+            )
         return self._claim_response(claim, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -157,6 +170,14 @@ class ClaimViewSet(
             return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
         except workflow.TransitionError as exc:
             return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
+        except DjangoValidationError as exc:
+            raise ValidationError(as_serializer_error(exc)) from None
+        except IntegrityError:
+            return error_response(
+                status.HTTP_409_CONFLICT,
+                "Another claim took this span at the same moment; reload and retry.",
+                "conflict",
+            )
         return self._claim_response(claim, status.HTTP_200_OK)
 
     @extend_schema(
@@ -200,7 +221,7 @@ class ClaimViewSet(
 
     @extend_schema(
         summary="schema.org ClaimReview JSON-LD",
-        responses={200: OpenApiTypes.OBJECT, 404: ERRORS[404]},
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: ERRORS[404]},
     )
     @action(detail=True, methods=["get"], url_path="claimreview")
     def claimreview(self, request, pk=None):
@@ -228,7 +249,9 @@ class ClaimViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources", responses={200: serializers.SourceListSerializer(many=True)}),
+    list=extend_schema(
+        summary="List sources", responses={200: serializers.SourceListSerializer(many=True), 404: ERRORS[404]}
+    ),
     retrieve=extend_schema(
         summary="One source, with its text", responses={200: serializers.SourceSerializer, **ERRORS}
     ),
@@ -237,6 +260,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles, with the text every claim offset counts into."""
 
     queryset = Source.objects.all()
+    lookup_value_regex = r"\d+"
     pagination_class = ClaimCursorPagination
     filter_backends = []
 

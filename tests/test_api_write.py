@@ -1,0 +1,339 @@
+"""Editors writing through the API: spans checked, workflow kept, no lost updates."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from claims.models import Claim, Evidence, ReviewNote, Source
+from tests.factories import ClaimFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_api(editor):
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client
+
+
+@pytest.fixture
+def source(db):
+    return SourceFactory()
+
+
+def new_claim(article: Source, **fields) -> dict:
+    return {
+        "source": article.pk,
+        "span_start": 59,
+        "span_end": 70,
+        "statement": "Japan approved a record defense budget of $50 billion for 2020.",
+        "kind": "quantitative",
+        "subject": "Japan",
+        "value": "50000000000",
+        "unit": "USD",
+        "qualifier": "exact",
+        **fields,
+    }
+
+
+def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_api, source, editor):
+    response = editor_api.post("/api/claims/", new_claim(source))
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    claim = Claim.objects.get()
+    assert body["id"] == claim.pk
+    assert body["quote"] == claim.quote == "$50 billion"
+    assert (body["status"], body["origin"], body["version"], body["value"]) == (
+        "unreviewed",
+        "editor",
+        1,
+        "50000000000",
+    )
+    assert response["ETag"] == f'"{claim.pk}-1"'
+    assert claim.history.first().history_user == editor
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message", "code"),
+    [
+        (
+            {"span_end": 400},
+            "span_end",
+            "span_end 400 is past the end of the source text (205 characters).",
+            "end_past_end",
+        ),
+        (
+            {"quote": "$60 billion"},
+            "quote",
+            "quote does not match the source text at 59-70: the text there is '$50 billion', the quote is "
+            "'$60 billion'.",
+            "quote_mismatch",
+        ),
+        (
+            {"span_start": 70, "span_end": 59},
+            "span_end",
+            "span_end 59 must be greater than span_start 70: a claim's span cannot be empty.",
+            "empty_span",
+        ),
+        ({"span_start": -1}, "span_start", "Ensure this value is greater than or equal to 0.", "min_value"),
+        ({"value": None}, "value", "A quantitative claim needs a value.", "quantity_missing"),
+        ({"source": 999}, "source", 'Invalid pk "999" - object does not exist.', "does_not_exist"),
+    ],
+)
+def test_a_bad_claim_is_a_400_naming_the_field_and_nothing_is_written(editor_api, source, fields, field, message, code):
+    response = editor_api.post("/api/claims/", new_claim(source, **fields))
+    assert response.status_code == 400
+    assert response.json() == {"detail": f"{field}: {message}", "code": code, "errors": {field: [message]}}
+    assert Claim.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("{not json", "JSON parse error - Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        ("[1, 2]", None),
+    ],
+)
+def test_malformed_json_is_a_clear_400(editor_api, payload, message):
+    response = editor_api.generic("POST", "/api/claims/", payload, content_type="application/json")
+    assert response.status_code == 400
+    if message:
+        assert response.json() == {"detail": message, "code": "parse_error"}
+    else:
+        assert response.json()["code"] == "invalid"
+    assert Claim.objects.count() == 0
+
+
+def test_anonymous_callers_cannot_write(source):
+    response = APIClient().post("/api/claims/", new_claim(source))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
+    assert Claim.objects.count() == 0
+
+
+def test_token_authentication_works_and_a_revoked_token_does_not(editor, source):
+    token = Token.objects.create(user=editor)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.post("/api/claims/", new_claim(source)).status_code == 201
+    token.delete()
+    response = client.post("/api/claims/", new_claim(source, span_start=0, span_end=6, kind="factual"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token.", "code": "authentication_failed"}
+
+
+def test_session_writes_need_the_csrf_token(editor, source):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post("/api/claims/", new_claim(source))
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert response.json()["detail"].startswith("CSRF Failed")
+
+
+def test_patch_with_the_current_etag_changes_the_claim(editor_api):
+    claim = ClaimFactory()
+    etag = editor_api.get(f"/api/claims/{claim.pk}/")["ETag"]
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "Japanese cabinet"}, HTTP_IF_MATCH=etag)
+    assert response.status_code == 200, response.json()
+    assert response.json()["subject"] == "Japanese cabinet"
+    assert response["ETag"] == f'"{claim.pk}-2"'
+    claim.refresh_from_db()
+    assert (claim.subject, claim.version) == ("Japanese cabinet", 2)
+
+
+def test_a_stale_etag_is_a_412_and_nothing_is_written(editor_api):
+    claim = ClaimFactory()
+    stale = editor_api.get(f"/api/claims/{claim.pk}/")["ETag"]
+    editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "First"}, HTTP_IF_MATCH=stale)
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "Second"}, HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    assert response.json() == {
+        "detail": f"Claim {claim.pk} was changed by editor since you read it (it is at version 2, you had version 1). "
+        "Reload it and apply your change again.",
+        "code": "stale_version",
+    }
+    claim.refresh_from_db()
+    assert (claim.subject, claim.version) == ("First", 2)
+    assert editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=stale).status_code == 412
+    assert Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_moving_a_span_rereads_the_quote(editor_api):
+    claim = ClaimFactory()
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"span_start": 17, "span_end": 22, "kind": "factual",
+                                                              "value": None, "unit": ""})  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert response.json()["quote"] == "Japan"
+
+
+def test_status_changes_go_through_the_workflow(editor_api):
+    claim = ClaimFactory()
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "verified"})
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "A claim that is unreviewed cannot become verified; it can become: dismissed, in review.",
+        "code": "transition_not_allowed",
+    }
+    assert editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "in_review"}).status_code == 200
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "verified"})
+    assert response.status_code == 409
+    assert response.json()["code"] == "verdict_needs_grounds"
+    response = editor_api.patch(
+        f"/api/claims/{claim.pk}/", {"status": "verified", "note": "Confirmed with the ministry by phone."}
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["reviewed_by"]) == ("verified", "editor")
+    assert [note["body"] for note in body["notes"]] == ["Confirmed with the ministry by phone."]
+
+
+def test_an_editor_without_the_review_permission_cannot_change_status(source):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="writer")
+    user.user_permissions.add(
+        Permission.objects.get(codename="change_claim"), Permission.objects.get(codename="view_claim")
+    )
+    client = APIClient()
+    client.force_authenticate(user)
+    claim = ClaimFactory(source=source)
+    response = client.patch(f"/api/claims/{claim.pk}/", {"status": "in_review"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Changing a claim's status needs the permission to review claims."
+    claim.refresh_from_db()
+    assert claim.status == "unreviewed"
+
+
+def test_notes_and_evidence_are_appended(editor_api, editor):
+    claim = ClaimFactory()
+    response = editor_api.post(f"/api/claims/{claim.pk}/notes/", {"body": "Asked the MoD for the request papers."})
+    assert response.status_code == 201
+    assert response.json()["author"] == "editor"
+    response = editor_api.post(
+        f"/api/claims/{claim.pk}/evidence/",
+        {
+            "url": "https://www.mod.go.jp/en/d_act/d_budget/index.html",
+            "title": "Defense Programs and Budget of Japan",
+            "stance": "supports",
+            "value_found": "48500000000",
+            "retrieved_on": "2019-09-13",
+        },
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["value_found"] == "48500000000"
+    assert ReviewNote.objects.get().author == editor
+    assert Evidence.objects.get().added_by == editor
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "data:text/html,<b>"])
+def test_evidence_urls_must_be_http(editor_api, url):
+    claim = ClaimFactory()
+    response = editor_api.post(
+        f"/api/claims/{claim.pk}/evidence/",
+        {"url": url, "title": "x", "stance": "supports", "retrieved_on": "2019-09-13"},
+    )
+    assert response.status_code == 400
+    assert "url" in response.json()["errors"]
+    assert Evidence.objects.count() == 0
+
+
+def test_a_reader_cannot_add_notes(source):
+    reader = UserFactory(username="reader")
+    reader.groups.add(Group.objects.get(name="Readers"))
+    client = APIClient()
+    client.force_authenticate(reader)
+    claim = ClaimFactory(source=source)
+    response = client.post(f"/api/claims/{claim.pk}/notes/", {"body": "x"})
+    assert response.status_code == 403
+    assert ReviewNote.objects.count() == 0
+
+
+def test_deleting_a_claim_with_the_current_etag(editor_api):
+    claim = ClaimFactory()
+    etag = editor_api.get(f"/api/claims/{claim.pk}/")["ETag"]
+    assert editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=etag).status_code == 204
+    assert not Claim.objects.exists()
+
+
+# -- ClaimReview ---------------------------------------------------------------------------
+
+GOOGLE_REQUIRED = {"claimReviewed", "reviewRating", "url", "author"}
+
+
+@pytest.fixture
+def demo(db):
+    call_command("loaddata", "demo", verbosity=0)
+    return Source.objects.get()
+
+
+def test_claimreview_has_every_property_google_fact_check_markup_needs(demo):
+    claim = demo.claims.get(quote="This is a 610mm rocket")
+    response = APIClient().get(f"/api/claims/{claim.pk}/claimreview/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/ld+json"
+    review = response.json()
+    assert review.keys() >= GOOGLE_REQUIRED
+    assert review == {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"http://testserver/api/claims/{claim.pk}/",
+        "claimReviewed": claim.statement,
+        "datePublished": claim.reviewed_at.date().isoformat(),
+        "author": {"@type": "Organization", "name": "Claimbook"},
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": 5,
+            "bestRating": 5,
+            "worstRating": 1,
+            "alternateName": "True",
+        },
+        "itemReviewed": {
+            "@type": "Claim",
+            "author": {"@type": "Organization", "name": "StrategyPage"},
+            "datePublished": "2019-09-12",
+            "appearance": [
+                {
+                    "@type": "CreativeWork",
+                    "url": demo.url,
+                    "headline": "Korea: The Staredown",
+                    "text": "This is a 610mm rocket",
+                    "datePublished": "2019-09-12",
+                }
+            ],
+            "firstAppearance": {
+                "@type": "CreativeWork",
+                "url": demo.url,
+                "headline": "Korea: The Staredown",
+                "text": "This is a 610mm rocket",
+                "datePublished": "2019-09-12",
+            },
+        },
+    }
+    assert len(review["claimReviewed"]) > 0
+    assert review["reviewRating"]["worstRating"] <= review["reviewRating"]["ratingValue"] <= 5
+
+
+@pytest.mark.parametrize(("status", "value", "name"), [("false", 1, "False"), ("disputed", 3, "Disputed")])
+def test_claimreview_rates_false_and_disputed_claims_for_editors(demo, editor, status, value, name):
+    claim = demo.claims.filter(status=status).first()
+    client = APIClient()
+    client.force_authenticate(editor)
+    rating = client.get(f"/api/claims/{claim.pk}/claimreview/").json()["reviewRating"]
+    assert (rating["ratingValue"], rating["alternateName"]) == (value, name)
+
+
+def test_an_unreviewed_claim_has_no_claimreview(demo, editor):
+    claim = demo.claims.filter(status="unreviewed").first()
+    client = APIClient()
+    client.force_authenticate(editor)
+    response = client.get(f"/api/claims/{claim.pk}/claimreview/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": f"Claim {claim.pk} has no review yet (it is unreviewed).",
+        "code": "not_reviewed",
+    }
