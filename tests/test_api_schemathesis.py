@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -34,7 +36,14 @@ CHECKS = [
 @pytest.fixture
 def api_schema(db):
     call_command("loaddata", "demo", verbosity=0)
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # Called straight through WSGI, each request would close the test's database connection
+    # at its end (and lose the test transaction on PostgreSQL); Django's test client
+    # disconnects these handlers for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
