@@ -1,0 +1,64 @@
+"""The OpenAPI schema and its docs, served by the app itself; server errors as JSON."""
+
+import re
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_describes_every_endpoint_and_filter():
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {
+        "/api/claims/",
+        "/api/claims/{id}/",
+        "/api/claims/{id}/claimreview/",
+        "/api/claims/{id}/evidence/",
+        "/api/claims/{id}/notes/",
+        "/api/sources/",
+        "/api/sources/{id}/",
+    }
+    parameters = {p["name"] for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
+    assert parameters == {
+        "status", "kind", "source", "subject", "unit", "value_min", "value_max", "as_of_after", "as_of_before",
+        "updated_after", "q", "ordering", "cursor", "page_size",
+    }  # fmt: skip
+    patch = schema["paths"]["/api/claims/{id}/"]["patch"]
+    assert {"200", "400", "401", "403", "404", "409", "412"} <= set(patch["responses"])
+    assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
+    assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+
+
+def test_the_docs_page_loads_everything_from_this_app_not_a_cdn():
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources
+    for url in sources:
+        assert url.startswith("/static/"), url
+        assert finders.find(url.removeprefix("/static/")), url
+    assert "cdn" not in html.lower()
+
+
+def test_an_unexpected_server_error_is_json(monkeypatch):
+    from claims.api.views import ClaimViewSet
+
+    def explode(self, request, *args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ClaimViewSet, "list", explode)
+    client = APIClient()
+    client.raise_request_exception = False
+    response = client.get("/api/claims/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "The server failed to answer this request. Try again later.",
+                               "code": "server_error"}  # fmt: skip
+    assert "boom" not in response.content.decode()
