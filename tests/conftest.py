@@ -40,6 +40,26 @@ def claim(db):
 
 
 @pytest.fixture
+def demo(db):
+    """The demo fixture loaded; returns its one source, the seed article."""
+    from django.core.management import call_command
+
+    from claims.models import Source
+
+    call_command("loaddata", "demo", verbosity=0)
+    return Source.objects.get()
+
+
+@pytest.fixture
+def editor_api(editor):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(editor)
+    return client
+
+
+@pytest.fixture
 def editor(db):
     from django.contrib.auth.models import Group
 

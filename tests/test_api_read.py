@@ -5,13 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Source
+from claims.models import Claim
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewNoteFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,19 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor):
-    client = APIClient()
-    client.force_authenticate(editor)
-    return client
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
-    return Source.objects.get()
 
 
 def every_page(client, url: str, params: dict | None = None) -> list[dict]:

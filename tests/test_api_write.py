@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -10,13 +9,6 @@ from claims.models import Claim, Evidence, ReviewNote, Source
 from tests.factories import ClaimFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor_api(editor):
-    client = APIClient()
-    client.force_authenticate(editor)
-    return client
 
 
 @pytest.fixture
@@ -263,12 +255,6 @@ def test_deleting_a_claim_with_the_current_etag(editor_api):
 # -- ClaimReview ---------------------------------------------------------------------------
 
 GOOGLE_REQUIRED = {"claimReviewed", "reviewRating", "url", "author"}
-
-
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
-    return Source.objects.get()
 
 
 def test_claimreview_has_every_property_google_fact_check_markup_needs(demo):

@@ -15,12 +15,6 @@ VERDICTS = {Claim.Status.VERIFIED, Claim.Status.DISPUTED, Claim.Status.FALSE}
 REVIEWED = VERDICTS | {Claim.Status.UNVERIFIABLE}
 
 
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
-    return Source.objects.get()
-
-
 def test_the_demo_source_is_the_seed_article_byte_for_byte(demo, seed_text):
     assert demo.text == seed_text
     assert demo.sha256 == sha256_of(seed_text) == SEED_SHA256

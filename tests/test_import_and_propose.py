@@ -77,12 +77,6 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path, settings):
     assert Source.objects.count() == 0
 
 
-@pytest.fixture
-def demo(db):
-    call_command("loaddata", "demo", verbosity=0)
-    return Source.objects.get()
-
-
 def test_reimporting_a_changed_text_reanchors_every_claim_and_reports(tmp_path, demo, seed_text):
     budget = demo.claims.get(quote="Japan approved a record defense budget of $50 billion for 2020")
     occupation = demo.claims.get(quote="40 years of brutal Japanese occupation")
