@@ -1,31 +1,78 @@
-"""Editor UI: sources and their claims, with notes, evidence and history."""
+"""Editor UI: the claim list and page, the annotated article, notes, evidence and history.
+
+Declarations and delegation only: rules live in workflow, spans and services.
+"""
 
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from import_export import fields, resources
+from import_export.admin import ExportActionMixin
+from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services, workflow
+from . import selectors, services, spans, workflow
+from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
 
 # A URL typed without a scheme is taken as https, not http.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+def status_badge(status: str) -> str:
+    return format_html('<span class="cb-badge cb-{}">{}</span>', status, workflow.Status(status).label)
+
+
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ["title", "publisher", "published_on", "claim_count"]
+    list_display = ["title", "publisher", "published_on", "claim_count", "annotated_link"]
     search_fields = ["title", "publisher", "url"]
     readonly_fields = ["sha256", "created_at", "updated_at"]
     actions = ["propose_claims"]
+    change_form_template = "admin/claims/source/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_total=Count("claims"))
+        return super().get_queryset(request).defer("text").annotate(claim_total=Count("claims"))
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.annotated_view)
+        return [path("<int:pk>/annotated/", view, name="claims_source_annotated"), *super().get_urls()]
 
     @admin.display(description="claims", ordering="claim_total")
     def claim_count(self, obj):
         return obj.claim_total
+
+    @admin.display(description="article")
+    def annotated_link(self, obj):
+        return format_html(
+            '<a href="{}">Read with highlights</a>', reverse("admin:claims_source_annotated", args=[obj.pk])
+        )
+
+    def annotated_view(self, request, pk):
+        """The whole article with every claim highlighted in its status colour."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_view_permission(request, source):
+            raise PermissionError  # admin_view already sent anonymous users to the login page
+        article = selectors.annotated_article(source)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{source.title}: annotated article",
+            "source": source,
+            "opts": self.model._meta,
+            "article_html": render_pieces(article["pieces"]),
+            "legend": [(status, label, count) for status, label, count in article["legend"]],
+            "total": article["total"],
+            "orphaned": article["orphaned"],
+            "can_add_claim": request.user.has_perm("claims.add_claim"),
+            "add_url": reverse("admin:claims_claim_add"),
+        }
+        return TemplateResponse(request, "admin/claims/source/annotated.html", context)
 
     @admin.action(description="Propose claims (run the extractor)", permissions=["add_claim"])
     def propose_claims(self, request, queryset):
@@ -37,35 +84,262 @@ class SourceAdmin(admin.ModelAdmin):
         return request.user.has_perm("claims.add_claim")
 
 
+def render_pieces(pieces) -> str:
+    """Article HTML whose text content is exactly the source text (the browser's offsets
+    then count the same characters the server stores)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (
+                format_html(
+                    '<a class="cb-mark cb-{}{}" href="{}" data-claim="{}" title="{} ({})">{}</a>',
+                    piece.claim.status,
+                    " cb-overlap" if len(piece.claims) > 1 else "",
+                    reverse("admin:claims_claim_change", args=[piece.claim.pk]),
+                    piece.claim.pk,
+                    piece.claim.statement,
+                    workflow.Status(piece.claim.status).label,
+                    piece.text,
+                )
+                if piece.claim
+                else format_html("{}", piece.text),
+            )
+            for piece in pieces
+        ),
+    )
+
+
 class ReviewNoteInline(admin.TabularInline):
+    """Append-only: existing notes are shown, never edited or deleted; author and time are set."""
+
     model = ReviewNote
-    extra = 0
-    readonly_fields = ["created_at"]
+    fields = ["body", "author", "created_at"]
+    readonly_fields = ["author", "created_at"]
+    extra = 1
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     formfield_overrides = URL_FIELDS
+    fields = [("url", "stance"), ("title", "publisher"), ("value_found", "retrieved_on"), "note", "added_by"]
+    readonly_fields = ["added_by"]
     extra = 0
-    readonly_fields = ["created_at"]
+
+
+class HasEvidenceFilter(admin.SimpleListFilter):
+    title = "evidence"
+    parameter_name = "has_evidence"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has evidence"), ("no", "No evidence")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return selectors.with_evidence_flag(queryset).filter(has_evidence=self.value() == "yes")
+        return queryset
+
+
+class ClaimResource(resources.ModelResource):
+    """What an export of claims holds, one row per claim."""
+
+    source_title = fields.Field(attribute="source__title", column_name="source_title")
+    source_url = fields.Field(attribute="source__url", column_name="source_url")
+    reviewed_by = fields.Field(attribute="reviewed_by__username", column_name="reviewed_by")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "source", "source_title", "source_url", "span_start", "span_end", "quote", "statement", "kind",
+            "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status", "anchor_state", "origin",
+            "confidence", "reviewed_by", "reviewed_at", "updated_at", "version",
+        ]  # fmt: skip
+        export_order = fields
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
-    list_display = ["statement", "kind", "status", "subject", "value", "unit", "origin", "confidence", "source"]
-    list_filter = ["status", "kind", "unit", "origin", "anchor_state", "source"]
-    list_select_related = ["source"]
+class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
+    form = ClaimAdminForm
+    resource_classes = [ClaimResource]
+    formats = [CSV, JSON]  # exports of selected claims
+    list_display = [
+        "id", "status_label", "kind", "subject", "short_quote", "value_with_unit", "source_title", "reviewed_by",
+        "updated_at",
+    ]  # fmt: skip
+    list_display_links = ["id", "short_quote"]
+    list_filter = [
+        "status", "kind", "unit", "origin", "anchor_state", ("reviewed_by", admin.RelatedOnlyFieldListFilter),
+        HasEvidenceFilter, "source",
+    ]  # fmt: skip
     search_fields = ["quote", "statement", "subject"]
-    readonly_fields = ["prefix", "suffix", "anchored_sha256", "reviewed_by", "reviewed_at", "version"]
-    inlines = [ReviewNoteInline, EvidenceInline]
-    actions = ["accept_candidates", "dismiss_candidates"]
+    ordering = ["-updated_at", "-id"]
+    list_per_page = 50
+    inlines = [EvidenceInline, ReviewNoteInline]
+    actions = [
+        "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable", "reopen", "dismiss",
+    ]  # fmt: skip
+    readonly_fields = [
+        "status_label", "anchor_state", "origin", "confidence", "extractor_version", "prefix", "suffix",
+        "reviewed_by", "reviewed_at", "version", "created_at", "updated_at",
+    ]  # fmt: skip
 
-    @admin.action(description="Accept selected candidates (start their review)", permissions=["review"])
-    def accept_candidates(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.IN_REVIEW, "accepted")
+    def get_queryset(self, request):
+        # The list shows the source's title, never its text: do not load 20 kB per row.
+        return super().get_queryset(request).select_related("source", "reviewed_by").defer("source__text")
 
-    @admin.action(description="Dismiss selected candidates", permissions=["review"])
-    def dismiss_candidates(self, request, queryset):
+    def get_fieldsets(self, request, obj=None):
+        span = ("The span", {"fields": ["source", ("span_start", "span_end"), "quote"]})
+        claim = (
+            "The claim",
+            {
+                "fields": [
+                    "statement",
+                    ("kind", "subject"),
+                    ("value", "unit", "qualifier"),
+                    ("as_of", "as_of_precision"),
+                ]
+            },
+        )
+        if obj is None:
+            return [span, claim]
+        review = (
+            "Review",
+            {
+                "fields": [
+                    ("status_label", "reviewed_by", "reviewed_at"),
+                    "new_status",
+                    "transition_note",
+                    "expected_version",
+                ]
+            },
+        )
+        about = (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("origin", "confidence", "extractor_version"),
+                    ("anchor_state", "version"),
+                    ("prefix", "suffix"),
+                    ("created_at", "updated_at"),
+                ],
+            },
+        )
+        return [review, span, claim, about]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.readonly_fields, "source"]  # a claim never moves to another article
+        return self.readonly_fields
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, obj):
+        return status_badge(obj.status)
+
+    @admin.display(description="quote")
+    def short_quote(self, obj):
+        return obj.quote if len(obj.quote) <= 70 else obj.quote[:69] + "…"
+
+    @admin.display(description="value", ordering="value")
+    def value_with_unit(self, obj):
+        if obj.value is None:
+            return "—"
+        return f"{format(obj.value.normalize(), 'f')} {obj.unit}"
+
+    @admin.display(description="source", ordering="source__title")
+    def source_title(self, obj):
+        return obj.source.title
+
+    # -- the browser's selection becomes a span ------------------------------------------
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        start, end = request.GET.get("utf16_start"), request.GET.get("utf16_end")
+        source = Source.objects.filter(pk=request.GET.get("source") or 0).first()
+        if source is None or start is None or end is None:
+            return initial
+        try:
+            span_start = spans.utf16_to_codepoint(source.text, int(start), field="span_start")
+            span_end = spans.utf16_to_codepoint(source.text, int(end), field="span_end")
+        except (ValueError, spans.SpanError) as exc:
+            self.message_user(
+                request, f"The selection could not be used: {getattr(exc, 'message', exc)}", messages.ERROR
+            )
+            return initial
+        initial.update(span_start=span_start, span_end=span_end, quote=source.text[span_start:span_end])
+        return initial
+
+    # -- writes through the services -------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.origin = Claim.Origin.EDITOR
+            obj._history_user = request.user
+            obj.save()  # the form has run the span check; the integrity signal runs it again
+            return
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.CLAIM_EDITABLE}
+        services.claim_update(
+            claim=obj, by=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
+        )
+
+    def save_formset(self, request, form, formset, change):
+        for item in formset.save(commit=False):
+            if item.pk is None and isinstance(item, ReviewNote):
+                item.author = request.user
+            if item.pk is None and isinstance(item, Evidence):
+                item.added_by = request.user
+            item.save()
+        for item in formset.deleted_objects:
+            item.delete()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        target, note = form.cleaned_data.get("new_status"), form.cleaned_data.get("transition_note")
+        if target:
+            services.claim_transition(claim=form.instance, to=target, by=request.user, note=note)
+        elif note and note.strip():
+            services.note_add(claim=form.instance, by=request.user, body=note)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (services.StaleVersion, workflow.TransitionError) as exc:
+            # Raised inside the admin's transaction: everything was rolled back.
+            self.message_user(request, f"Nothing was saved. {getattr(exc, 'message', exc)}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    # -- bulk workflow actions ---------------------------------------------------------------
+
+    @admin.action(description="Start review (accept candidates)", permissions=["review"])
+    def start_review(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.IN_REVIEW, "in review")
+
+    @admin.action(description="Mark verified", permissions=["review"])
+    def mark_verified(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.VERIFIED, "verified")
+
+    @admin.action(description="Mark disputed", permissions=["review"])
+    def mark_disputed(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.DISPUTED, "disputed")
+
+    @admin.action(description="Mark false", permissions=["review"])
+    def mark_false(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.FALSE, "false")
+
+    @admin.action(description="Mark unverifiable", permissions=["review"])
+    def mark_unverifiable(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.UNVERIFIABLE, "unverifiable")
+
+    @admin.action(description="Reopen for review", permissions=["review"])
+    def reopen(self, request, queryset):
+        self._transition_each(request, queryset, workflow.Status.IN_REVIEW, "reopened")
+
+    @admin.action(description="Dismiss candidates", permissions=["review"])
+    def dismiss(self, request, queryset):
         self._transition_each(request, queryset, workflow.Status.DISMISSED, "dismissed")
 
     def has_review_permission(self, request):

@@ -8,6 +8,7 @@ is what Python's ``str`` indexes. Nothing here knows about Django or the databas
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -366,3 +367,26 @@ def utf16_to_codepoint(text: str, offset: int, *, field: str = "offset") -> int:
         field=field,
         params={"offset": offset, "length": units},
     )
+
+
+# -- highlighting ----------------------------------------------------------------------
+
+
+def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[int, int, list]]:
+    """Cut [0, length) at every span boundary: (start, end, keys of the spans covering it).
+
+    Overlapping and nested spans are allowed; a covering list is ordered from the shortest
+    (innermost) span to the longest, so the first key is the one a click should open.
+    """
+    cuts = {0, length}
+    for start, end, _ in marked:
+        cuts.update((max(0, min(start, length)), max(0, min(end, length))))
+    points = sorted(cuts)
+    ordered = sorted(marked, key=lambda item: (item[1] - item[0], item[0]))
+    result = []
+    for start, end in itertools.pairwise(points):
+        if start == end:
+            continue
+        covering = [key for s, e, key in ordered if s <= start and end <= e]
+        result.append((start, end, covering))
+    return result

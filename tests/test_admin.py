@@ -148,25 +148,21 @@ def test_accept_and_dismiss_report_per_claim_and_dismissed_stay_dismissed(admin_
         source=first.source, span_start=0, span_end=6, kind="factual", value=None, unit="", origin="extractor"
     )
     changelist = reverse("admin:claims_claim_changelist")
-    response = admin_client.post(
-        changelist, {"action": "dismiss_candidates", "_selected_action": [first.pk]}, follow=True
-    )
+    response = admin_client.post(changelist, {"action": "dismiss", "_selected_action": [first.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [f"Claim {first.pk} dismissed."]
     response = admin_client.post(
-        changelist, {"action": "accept_candidates", "_selected_action": [first.pk, second.pk]}, follow=True
+        changelist, {"action": "start_review", "_selected_action": [first.pk, second.pk]}, follow=True
     )
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("in_review", "in_review")
     assert [str(m) for m in response.context["messages"]] == [
-        f"Claim {first.pk} accepted.",
-        f"Claim {second.pk} accepted.",
+        f"Claim {first.pk} in review.",
+        f"Claim {second.pk} in review.",
     ]
-    response = admin_client.post(
-        changelist, {"action": "accept_candidates", "_selected_action": [first.pk]}, follow=True
-    )
+    response = admin_client.post(changelist, {"action": "start_review", "_selected_action": [first.pk]}, follow=True)
     assert [str(m) for m in response.context["messages"]] == [
-        f"Claim {first.pk} not accepted: The claim is already in review."
+        f"Claim {first.pk} not in review: The claim is already in review."
     ]
 
 
@@ -181,9 +177,9 @@ def test_a_reader_cannot_run_the_review_actions(client):
     claim = ClaimFactory(origin="extractor")
     response = client.get(reverse("admin:claims_claim_changelist"))
     assert response.status_code == 200
-    assert "dismiss_candidates" not in response.content.decode()
+    assert 'value="dismiss"' not in response.content.decode()
     response = client.post(
-        reverse("admin:claims_claim_changelist"), {"action": "dismiss_candidates", "_selected_action": [claim.pk]}
+        reverse("admin:claims_claim_changelist"), {"action": "dismiss", "_selected_action": [claim.pk]}
     )
     claim.refresh_from_db()
     assert claim.status == "unreviewed"

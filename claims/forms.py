@@ -1,0 +1,80 @@
+"""The claim form of the admin: the span check, the workflow and the version guard."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import workflow
+from .models import Claim
+
+
+def new_evidence_count(data, prefix: str = "evidence") -> int:
+    """How many evidence items the inline formset in ``data`` is adding (not deleting)."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+        initial = int(data.get(f"{prefix}-INITIAL_FORMS", 0))
+    except ValueError:
+        return 0
+    return sum(
+        1
+        for index in range(initial, total)
+        if data.get(f"{prefix}-{index}-url") and not data.get(f"{prefix}-{index}-DELETE")
+    )
+
+
+class ClaimAdminForm(forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    new_status = forms.ChoiceField(
+        label="Change status to",
+        required=False,
+        help_text="A verdict needs evidence (below) or a note saying why there is none.",
+    )
+    transition_note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept as a review note, e.g. what the verdict rests on.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "source", "span_start", "span_end", "quote", "statement", "kind", "subject", "value", "unit",
+            "qualifier", "as_of", "as_of_precision",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        claim = self.instance
+        if claim.pk:
+            self.fields["expected_version"].initial = claim.version
+            targets = sorted(workflow.allowed_targets(claim.status), key=list(workflow.Status).index)
+            self.fields["new_status"].choices = [("", "— keep as it is —")] + [(t.value, t.label) for t in targets]
+        else:
+            del self.fields["new_status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        claim = self.instance
+        if not claim.pk:
+            return cleaned
+        current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
+        expected = cleaned.get("expected_version")
+        if expected is not None and current != expected:
+            last = claim.history.first()
+            who = last.history_user.get_username() if last and last.history_user else "someone else"
+            raise ValidationError(
+                "%(who)s changed this claim since you opened it (it is now at version %(current)s, you opened "
+                "version %(expected)s). Nothing was saved: reload the page to see their changes, then apply yours.",
+                code="stale_version",
+                params={"who": who, "current": current, "expected": expected},
+            )
+        target = cleaned.get("new_status")
+        if target:
+            evidence = claim.evidence.count() + new_evidence_count(self.data)
+            try:
+                workflow.plan_transition(
+                    claim.status, target, evidence_count=evidence, note=cleaned.get("transition_note")
+                )
+            except workflow.TransitionError as exc:
+                self.add_error("new_status", ValidationError(exc.message, code=exc.code))
+        return cleaned

@@ -1,0 +1,309 @@
+"""The editor's workspace in the admin: list, review on the claim page, no lost edits,
+the annotated article, notes, evidence, history, export and permissions."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from claims.models import Claim, Evidence, ReviewNote
+from tests.factories import ClaimFactory, EvidenceFactory, ReviewNoteFactory, SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/claims/claim/"
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def change_url(claim) -> str:
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def change_form(claim, **fields) -> dict:
+    """The claim page's POST, as the browser sends it unchanged."""
+    data = {
+        "span_start": claim.span_start,
+        "span_end": claim.span_end,
+        "quote": claim.quote,
+        "statement": claim.statement,
+        "kind": claim.kind,
+        "subject": claim.subject,
+        "value": "" if claim.value is None else str(claim.value),
+        "unit": claim.unit,
+        "qualifier": claim.qualifier,
+        "as_of": "",
+        "as_of_precision": "",
+        "new_status": "",
+        "transition_note": "",
+        "expected_version": claim.version,
+        "evidence-TOTAL_FORMS": "0",
+        "evidence-INITIAL_FORMS": "0",
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+# -- the list -------------------------------------------------------------------------------
+
+
+def test_the_list_shows_status_badges_value_and_unit(editor_client, demo):
+    response = editor_client.get(CHANGELIST, {"status__exact": "disputed"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('<span class="cb-badge cb-disputed">Disputed</span>') == 17
+    assert "50000000000 USD" in html
+    assert "17 claims" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"has_evidence": "yes"}, lambda c: c.evidence.exists()),
+        ({"has_evidence": "no"}, lambda c: not c.evidence.exists()),
+        ({"origin__exact": "extractor"}, lambda c: c.origin == "extractor"),
+        ({"unit__exact": "km"}, lambda c: c.unit == "km"),
+        ({"q": "petroleum"}, lambda c: "petroleum" in (c.quote + c.statement + c.subject).lower()),
+    ],
+)
+def test_list_filters_and_search_select_the_right_claims(editor_client, demo, params, expected):
+    response = editor_client.get(CHANGELIST, {**params, "all": ""})
+    shown = set(response.context["cl"].result_list.values_list("pk", flat=True))
+    assert shown == {c.pk for c in Claim.objects.all() if expected(c)}
+    assert shown
+
+
+def list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(CHANGELIST, {"all": ""}).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_list_costs_the_same_number_of_queries_at_10_and_200_claims(editor_client):
+    source = SourceFactory(text="word " * 1000)
+    reviewer = UserFactory(username="m.alvarez")
+
+    def add(count):
+        start = Claim.objects.count()
+        for i in range(start, start + count):
+            claim = ClaimFactory(source=source, span_start=i * 5, span_end=i * 5 + 4, kind="factual", value=None,
+                                 unit="", status="verified", reviewed_by=reviewer)  # fmt: skip
+            EvidenceFactory(claim=claim)
+
+    add(10)
+    at_10 = list_queries(editor_client)
+    add(190)
+    at_200 = list_queries(editor_client)
+    assert at_10 == at_200
+    assert at_200 <= 12
+
+
+# -- the claim page: review, no lost edits ------------------------------------------------
+
+
+def test_a_verdict_without_evidence_or_note_is_refused_on_the_claim_page(editor_client):
+    claim = ClaimFactory(status="in_review")
+    response = editor_client.post(change_url(claim), change_form(claim, new_status="verified"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "new_status": [
+            "Marking a claim verified needs at least one evidence item or a note explaining why there is none."
+        ]
+    }
+    claim.refresh_from_db()
+    assert claim.status == "in_review"
+
+
+def test_adding_evidence_and_marking_verified_in_one_save_signs_the_review(editor_client, editor):
+    claim = ClaimFactory(status="in_review")
+    response = editor_client.post(
+        change_url(claim),
+        change_form(
+            claim,
+            new_status="verified",
+            **{
+                "evidence-TOTAL_FORMS": "1",
+                "evidence-0-url": "https://www.mod.go.jp/en/d_act/d_budget/index.html",
+                "evidence-0-title": "Defense Programs and Budget of Japan",
+                "evidence-0-stance": "supports",
+                "evidence-0-retrieved_on": "2019-09-13",
+                "evidence-0-value_found": "48500000000",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    claim.refresh_from_db()
+    assert (claim.status, claim.reviewed_by) == ("verified", editor)
+    assert claim.reviewed_at is not None
+    assert Evidence.objects.get().added_by == editor
+
+
+def test_a_second_editor_saving_an_old_copy_is_told_who_changed_it_and_nothing_is_overwritten(client, editor):
+    colleague = UserFactory(username="m.alvarez")
+    colleague.groups.add(Group.objects.get(name="Editors"))
+    claim = ClaimFactory()
+    opened = change_form(claim)  # both editors open version 1
+    client.force_login(colleague)
+    assert client.post(change_url(claim), {**opened, "subject": "Japanese cabinet"}).status_code == 302
+    client.force_login(editor)
+    response = client.post(change_url(claim), {**opened, "statement": "My older edit."})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "m.alvarez changed this claim since you opened it (it is now at version 2, you opened version 1). "
+        "Nothing was saved: reload the page to see their changes, then apply yours."
+    ]
+    claim.refresh_from_db()
+    assert (claim.subject, claim.statement, claim.version) == ("Japanese cabinet", ClaimFactory.statement, 2)
+
+
+def test_notes_are_append_only_with_author_and_time_set(editor_client, editor):
+    claim = ClaimFactory()
+    old = ReviewNoteFactory(claim=claim, body="Original note.")
+    response = editor_client.post(
+        change_url(claim),
+        change_form(
+            claim,
+            **{
+                "notes-TOTAL_FORMS": "2",
+                "notes-INITIAL_FORMS": "1",
+                "notes-0-id": old.pk,
+                "notes-0-claim": claim.pk,
+                "notes-0-body": "Tampered with.",
+                "notes-1-body": "Asked the ministry for the request papers.",
+            },
+        ),
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.body == "Original note."
+    new = ReviewNote.objects.exclude(pk=old.pk).get()
+    assert (new.body, new.author) == ("Asked the ministry for the request papers.", editor)
+    page = editor_client.get(change_url(claim)).content.decode()
+    assert 'name="notes-0-body"' not in page  # the existing note is shown read-only
+
+
+def test_reviewer_and_review_time_cannot_be_typed(editor_client):
+    claim = ClaimFactory()
+    other = UserFactory(username="intruder")
+    editor_client.post(change_url(claim), change_form(claim, reviewed_by=other.pk, reviewed_at="2001-01-01 00:00"))
+    claim.refresh_from_db()
+    assert (claim.reviewed_by, claim.reviewed_at) == (None, None)
+
+
+def test_the_history_page_lists_who_changed_which_field(editor_client):
+    claim = ClaimFactory()
+    editor_client.post(change_url(claim), change_form(claim, subject="Japanese cabinet"))
+    page = editor_client.get(reverse("admin:claims_claim_history", args=[claim.pk])).content.decode()
+    assert "editor" in page
+    assert "subject" in page.lower()
+    assert "Japanese cabinet" in page
+
+
+# -- the annotated article -----------------------------------------------------------------
+
+
+def test_the_annotated_article_holds_the_text_exactly_with_every_claim_linked(editor_client, demo):
+    response = editor_client.get(reverse("admin:claims_source_annotated", args=[demo.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    article = re.search(r'<article id="cb-article"[^>]*>(.*)</article>', html, re.S).group(1)
+    import html as html_lib
+
+    assert html_lib.unescape(re.sub(r"<[^>]+>", "", article)) == demo.text
+    linked = {int(pk) for pk in re.findall(r'data-claim="(\d+)"', article)}
+    # every claim is reachable from its highlight unless a longer claim around it hides... none here:
+    assert linked <= set(demo.claims.values_list("pk", flat=True))
+    assert len(linked) >= 100
+    for status, label, count in response.context["legend"]:
+        assert count == demo.claims.filter(status=status).count()
+        assert f"{label}: {count}" in html
+    assert 'id="cb-new-claim"' in html
+
+
+def test_readers_see_the_annotated_article_without_the_new_claim_button(client, demo):
+    reader = UserFactory(username="reader")
+    reader.groups.add(Group.objects.get(name="Readers"))
+    client.force_login(reader)
+    response = client.get(reverse("admin:claims_source_annotated", args=[demo.pk]))
+    assert response.status_code == 200
+    assert 'id="cb-new-claim"' not in response.content.decode()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, demo):
+    response = client.get(reverse("admin:claims_source_annotated", args=[demo.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_selection_after_an_emoji_prefills_the_add_form_in_code_points(editor_client):
+    source = SourceFactory(text="\U0001f389 Party: Japan approved $50 billion.")
+    # the browser counts the emoji as 2 UTF-16 units: "Japan" starts at unit 10, code point 9
+    response = editor_client.get(
+        reverse("admin:claims_claim_add"), {"source": source.pk, "utf16_start": 10, "utf16_end": 15}
+    )
+    form = response.context["adminform"].form
+    assert (form.initial["span_start"], form.initial["span_end"], form.initial["quote"]) == (9, 14, "Japan")
+
+
+def test_a_selection_splitting_an_emoji_is_refused_with_a_message(editor_client):
+    source = SourceFactory(text="\U0001f389 Party")
+    response = editor_client.get(
+        reverse("admin:claims_claim_add"), {"source": source.pk, "utf16_start": 1, "utf16_end": 5}
+    )
+    assert messages_of(response) == [
+        "The selection could not be used: span_start 1 falls between the two UTF-16 halves of U+1F389."
+    ]
+    assert "span_start" not in response.context["adminform"].form.initial
+
+
+# -- export, permissions --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("file_format", "name"), [("0", "csv"), ("1", "json")])
+def test_selected_claims_export_as_csv_and_json(editor_client, demo, file_format, name):
+    selected = list(demo.claims.filter(status="verified").values_list("pk", flat=True)[:3])
+    form = editor_client.post(CHANGELIST, {"action": "export_admin_action", "_selected_action": selected})
+    assert f'<option value="{file_format}">{name}</option>' in form.content.decode()
+    columns = ["id", "quote", "value", "unit", "status", "source_url"]
+    response = editor_client.post(
+        "/admin/claims/claim/export/",
+        {"format": file_format, "resource": "0", "export_items": selected,
+         **{f"claimresource_{column}": "on" for column in columns}},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith(f'.{name}"')
+    body = response.content.decode()
+    rows = list(csv.DictReader(io.StringIO(body))) if name == "csv" else json.loads(body)
+    assert sorted(int(row["id"]) for row in rows) == sorted(selected)
+    assert {row["status"] for row in rows} == {"verified"}
+    assert {row["source_url"] for row in rows} == {demo.url}
+    assert set(rows[0]) == set(columns)
+
+
+def test_readers_get_no_write_buttons_and_their_direct_post_is_refused(client, demo):
+    reader = UserFactory(username="reader")
+    reader.groups.add(Group.objects.get(name="Readers"))
+    client.force_login(reader)
+    claim = demo.claims.filter(status="in_review").first()
+    page = client.get(change_url(claim)).content.decode()
+    assert 'name="_save"' not in page
+    assert client.get(reverse("admin:claims_claim_add")).status_code == 403
+    response = client.post(change_url(claim), change_form(claim, subject="Reader was here"))
+    assert response.status_code == 403
+    claim.refresh_from_db()
+    assert claim.subject != "Reader was here"
