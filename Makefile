@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test test-sqlite test-postgres lint format serve clean
+.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
@@ -28,6 +28,21 @@ demo: install
 	@echo "Serving Claimbook at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	DATABASE_URL= $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The browser tests drive Debian's Chromium; installed here when missing (root or sudo).
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif command -v apt-get >/dev/null && { [ "$$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then \
+		echo "==> Installing Debian's chromium and chromium-driver for the browser tests"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "ERROR: /usr/bin/chromium is missing and cannot be installed (needs apt-get as root)." >&2; exit 1; \
+	else \
+		echo "!! WARNING: /usr/bin/chromium is missing (apt-get install chromium chromium-driver);"; \
+		echo "!! the browser tests will be skipped."; \
+	fi
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -36,12 +51,12 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-sqlite: install
+test-sqlite: install browser-deps
 	@echo "==> Test pass 1 of 2: SQLite"
 	DATABASE_URL= $(VENV)/bin/pytest
 
 # In CI (CI=true) an unreachable PostgreSQL fails the run; elsewhere it is said loudly and skipped.
-test-postgres: install
+test-postgres: install browser-deps
 	@if $(PY) tests/pg_ready.py "$(PG_URL)"; then \
 		echo "==> Test pass 2 of 2: PostgreSQL at $(PG_URL)"; \
 		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest; \
@@ -58,6 +73,10 @@ test-postgres: install
 
 # Lint, then the whole suite on SQLite and on PostgreSQL.
 test: lint test-sqlite test-postgres
+
+# Screenshots of the list, a claim page and the annotated article, for the README.
+screenshots: install browser-deps
+	CLAIMBOOK_SCREENSHOTS=docs/screenshots DATABASE_URL= $(VENV)/bin/pytest tests/test_browser.py -q
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -58,6 +58,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "claims.api.exceptions.csrf_failure"  # JSON under /api/
 
 INSTALLED_APPS = [
+    "claims",  # first, so its admin templates (base_site.html) extend Django's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,7 +72,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
-    "claims",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,170 @@
+"""Real-browser tests in headless Chromium (Debian's package, driven by Playwright).
+
+An editor logs in, filters the list, reviews a claim end to end, and turns a selection
+after an emoji in the annotated article into a claim whose quote is exactly the selection.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+
+from claims import roles
+from claims.models import Claim, Evidence, ReviewNote, Source
+from tests.factories import SourceFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]  # fmt: skip
+PASSWORD = "browser-test-password-7f3a"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium and chromium-driver (make test does as root)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ordinary blocking calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def newsroom(db):
+    """The demo, the roles (a transactional test starts from an empty database) and an editor."""
+    groups = roles.ensure_groups(group_model=Group, permission_model=Permission)
+    call_command("loaddata", "demo", verbosity=0)
+    editor = UserFactory(username="editor")
+    editor.set_password(PASSWORD)
+    editor.save()
+    editor.groups.add(groups[roles.EDITORS])
+    return Source.objects.get()
+
+
+def screenshot(page, name: str, tmp_path: Path) -> None:
+    """Screenshots go to the test's folder, and to CLAIMBOOK_SCREENSHOTS when it names one."""
+    path = tmp_path / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    target = os.environ.get("CLAIMBOOK_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, Path(target) / path.name)
+
+
+def log_in(page) -> None:
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+
+def test_an_editor_filters_the_list_and_reviews_a_claim_end_to_end(page, newsroom, tmp_path):
+    log_in(page)
+    assert page.inner_text("#site-name").strip() == "Claimbook"
+    page.goto("/admin/claims/claim/")
+    page.click("#changelist-filter a:text-is('Disputed')")
+    page.wait_for_url("**status__exact=disputed**")
+    assert "17 claims" in page.inner_text("#changelist-form .paginator")
+    assert page.locator("#result_list .cb-badge.cb-disputed").count() == 17
+    screenshot(page, "claim-list", tmp_path)
+
+    claim = newsroom.claims.filter(status="in_review", evidence__isnull=True).order_by("pk").first()
+    page.goto("/admin/claims/claim/?status__exact=in_review")
+    page.click(f"#result_list a[href*='/admin/claims/claim/{claim.pk}/change/']")
+    page.wait_for_selector("#claim_form")
+    page.locator("#notes-group textarea[name$='-body']:not([name*='__prefix__'])").last.fill(
+        "Checked against the ministry's press release."
+    )
+    page.click(".js-inline-admin-formset#evidence-group .add-row a")
+    page.fill("input[name='evidence-0-url']", "https://www.mod.go.jp/en/d_act/d_budget/index.html")
+    page.select_option("select[name='evidence-0-stance']", "supports")
+    page.fill("input[name='evidence-0-title']", "Defense Programs and Budget of Japan")
+    page.fill("input[name='evidence-0-retrieved_on']", "2019-09-14")
+    page.select_option("select[name='new_status']", "verified")
+    page.fill("textarea[name='transition_note']", "The release confirms the figure.")
+    screenshot(page, "claim-page", tmp_path)
+    page.click("input[name='_save']")
+    page.wait_for_selector(".messagelist .success")
+
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.VERIFIED
+    assert claim.reviewed_by.username == "editor"
+    assert Evidence.objects.get(claim=claim).url == "https://www.mod.go.jp/en/d_act/d_budget/index.html"
+    assert set(ReviewNote.objects.filter(claim=claim, author__username="editor").values_list("body", flat=True)) >= {
+        "Checked against the ministry's press release.",
+        "The release confirms the figure.",
+    }
+
+
+SELECT_JS = """(needle) => {
+    const article = document.getElementById('cb-article');
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(needle);
+        if (at >= 0) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + needle.length);
+            const selection = window.getSelection();
+            selection.removeAllRanges();
+            selection.addRange(range);
+            return true;
+        }
+    }
+    return false;
+}"""
+
+
+def test_a_selection_after_an_emoji_becomes_a_claim_quoting_exactly_it(page, newsroom, tmp_path):
+    text = "\U0001f389\U0001f1f0\U0001f1f7 Seoul, 2 Sept: South Korea plans to spend $49 billion a year on defense."
+    source = SourceFactory(title="Emoji test", text=text)
+    log_in(page)
+    page.goto(f"/admin/claims/source/{newsroom.pk}/annotated/")
+    assert page.locator("#cb-article .cb-mark").count() >= 100
+    screenshot(page, "annotated-article", tmp_path)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "annotated-article-390px", tmp_path)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(f"/admin/claims/source/{source.pk}/annotated/")
+    assert page.evaluate(SELECT_JS, "$49 billion")
+    page.wait_for_selector("#cb-new-claim:not([disabled])")
+    page.click("#cb-new-claim")
+    page.wait_for_selector("#claim_form")
+    assert page.input_value("#id_quote") == "$49 billion"
+    page.fill("#id_statement", "South Korea plans to spend $49 billion a year on defense.")
+    page.fill("#id_subject", "South Korea")
+    page.fill("#id_value", "49000000000")
+    page.select_option("#id_unit", "USD")
+    page.select_option("#id_qualifier", "about")
+    page.click("input[name='_save']")
+    page.wait_for_selector(".messagelist .success")
+
+    claim = Claim.objects.get(source=source)
+    start = text.index("$49 billion")
+    assert (claim.span_start, claim.span_end, claim.quote) == (start, start + 11, "$49 billion")
+    assert text[claim.span_start : claim.span_end] == claim.quote
