@@ -12,7 +12,11 @@ STRONG_KEY = "k" * 20 + "9f3Qz1-_aP0wLx7Rt2mVbN4cYe6Hu8JsGd5"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG"}}
+    base = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
     )
