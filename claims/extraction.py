@@ -42,7 +42,7 @@ _MULTIPLIER_VERBS = {
     "quadrupled": Decimal(4), "double": Decimal(2), "triple": Decimal(3),
 }  # fmt: skip
 _SCALES = {
-    "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "billion": 10**9,
+    "hundred": 10**2, "thousand": 10**3, "k": 10**3, "million": 10**6, "mn": 10**6, "m": 10**6, "billion": 10**9,
     "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12,
 }  # fmt: skip
 _MONTHS = {

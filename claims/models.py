@@ -263,6 +263,20 @@ class Claim(models.Model):
             self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
         except spans.SpanError as exc:
             raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
+        twin = Claim.objects.filter(
+            source_id=self.source_id, span_start=self.span_start, span_end=self.span_end, kind=self.kind
+        ).exclude(pk=self.pk)
+        twin = twin.values_list("pk", flat=True).first()
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "span_start": ValidationError(
+                        "Claim %(twin)s already holds this span (%(start)s-%(end)s) as a %(kind)s claim.",
+                        code="duplicate_span",
+                        params={"twin": twin, "start": self.span_start, "end": self.span_end, "kind": self.kind},
+                    )
+                }
+            )
         if self.kind == self.Kind.QUANTITATIVE:
             missing = {
                 name: ValidationError(
@@ -275,7 +289,11 @@ class Claim(models.Model):
                 raise ValidationError(missing)
         if (self.as_of is None) != (not self.as_of_precision):
             raise ValidationError(
-                {"as_of_precision": ValidationError("Give as-of date and its precision together.", code="as_of_pair")}
+                {
+                    "as_of_precision": ValidationError(
+                        "Give as_of and as_of_precision together (or neither).", code="as_of_pair"
+                    )
+                }
             )
 
 

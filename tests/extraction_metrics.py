@@ -13,7 +13,7 @@ from claims.spans import find_all
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = DATA.parent.parent
-TEXTS = ["economics", "sports", "science", "defense"]
+TEXTS = ["economics", "sports", "science", "defense", "holdout-health", "holdout-energy", "holdout-elections"]
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def read(text: str) -> list[tuple[str, str, str, str]]:
             [("Between 2", "2", "percent", "at_least"), ("3 percent", "3", "percent", "at_most")],
         ),
         ("One in five pupils.", [("One in five", "0.2", "ratio", "exact")]),
+        ("Some three hundred people marched.", [("Some three hundred", "300", "count", "about")]),
         ("Cases rose to more than twice the record.", [("more than twice", "2", "ratio", "more_than")]),
         ("The lowest in more than a decade.", [("more than a decade", "1", "decade", "more_than")]),
         ("Up from nine in 1970.", [("nine", "9", "count", "exact"), ("1970", "1970", "year", "exact")]),

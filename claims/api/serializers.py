@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from claims import services, spans, workflow
+from claims import services, workflow
 from claims.models import Claim, Evidence, ReviewNote, Source
 
 
@@ -104,46 +104,8 @@ class ClaimSerializer(serializers.ModelSerializer):
         data["source_title"] = getattr(instance, "source_title", None) or instance.source.title
         return data
 
-    def validate(self, attrs):
-        """The same span check as the admin and fixtures, named by field."""
-        instance = self.instance
-        source = attrs.get("source") or (instance.source if instance else None)
-        if source is None:
-            return attrs
-        start = attrs.get("span_start", instance.span_start if instance else None)
-        end = attrs.get("span_end", instance.span_end if instance else None)
-        quote = attrs.get("quote") or None
-        if quote is None and instance is not None and not {"span_start", "span_end"} & set(attrs):
-            quote = instance.quote
-        try:
-            attrs["quote"] = spans.check_span(source.text, start, end, quote)
-        except spans.SpanError as exc:
-            raise serializers.ValidationError({exc.field: [exc.message]}, code=exc.code) from None
-        kind = attrs.get("kind", instance.kind if instance else Claim.Kind.QUANTITATIVE)
-        twin = Claim.objects.filter(source=source, span_start=start, span_end=end, kind=kind)
-        if instance is not None:
-            twin = twin.exclude(pk=instance.pk)
-        twin = twin.values_list("pk", flat=True).first()
-        if twin is not None:
-            raise serializers.ValidationError(
-                {"span_start": [f"Claim {twin} already holds this span ({start}-{end}) as a {kind} claim."]},
-                code="duplicate_span",
-            )
-        as_of = attrs.get("as_of", instance.as_of if instance else None)
-        precision = attrs.get("as_of_precision", instance.as_of_precision if instance else "")
-        if (as_of is None) != (not precision):
-            raise serializers.ValidationError(
-                {"as_of_precision": ["Give as_of and as_of_precision together (or neither)."]}, code="as_of_pair"
-            )
-        if kind == Claim.Kind.QUANTITATIVE:
-            missing = {
-                name: [f"A quantitative claim needs a {name}."]
-                for name in ("value", "unit")
-                if attrs.get(name, getattr(instance, name, None) if instance else None) in (None, "")
-            }
-            if missing:
-                raise serializers.ValidationError(missing, code="quantity_missing")
-        return attrs
+    # Span, quote, quantity and as-of rules are checked by the model (Claim.clean) when the
+    # service writes, the same check the admin and fixtures get; failures come back as 400s.
 
 
 class EditorClaimSerializer(ClaimSerializer):
