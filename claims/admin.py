@@ -4,6 +4,7 @@ Declarations and delegation only: rules live in workflow, spans and services.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -58,7 +59,7 @@ class SourceAdmin(admin.ModelAdmin):
         """The whole article with every claim highlighted in its status colour."""
         source = get_object_or_404(Source, pk=pk)
         if not self.has_view_permission(request, source):
-            raise PermissionError  # admin_view already sent anonymous users to the login page
+            raise PermissionDenied  # admin_view has already sent anonymous visitors to the login page
         article = selectors.annotated_article(source)
         context = {
             **self.admin_site.each_context(request),

@@ -250,6 +250,11 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, demo):
     assert response["Location"].startswith("/admin/login/")
 
 
+def test_staff_without_view_permission_cannot_read_the_annotated_article(client, demo):
+    client.force_login(UserFactory(username="staff-only"))
+    assert client.get(reverse("admin:claims_source_annotated", args=[demo.pk])).status_code == 403
+
+
 def test_a_selection_after_an_emoji_prefills_the_add_form_in_code_points(editor_client):
     source = SourceFactory(text="\U0001f389 Party: Japan approved $50 billion.")
     # the browser counts the emoji as 2 UTF-16 units: "Japan" starts at unit 10, code point 9
