@@ -168,8 +168,8 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
     resource_classes = [ClaimResource]
     formats = [CSV, JSON]  # exports of selected claims
     list_display = [
-        "id", "status_label", "kind", "subject", "short_quote", "value_with_unit", "source_title", "reviewed_by",
-        "updated_at",
+        "id", "status_label", "kind", "subject", "short_quote", "value_with_unit", "origin_label", "source_title",
+        "reviewed_by", "updated_at",
     ]  # fmt: skip
     list_display_links = ["id", "short_quote"]
     list_filter = [
@@ -250,6 +250,12 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
         if obj.value is None:
             return "—"
         return f"{format(obj.value.normalize(), 'f')} {obj.unit}"
+
+    @admin.display(description="origin", ordering="confidence")
+    def origin_label(self, obj):
+        if obj.origin == Claim.Origin.EXTRACTOR and obj.confidence is not None:
+            return f"Extractor ({obj.confidence:.2f})"
+        return obj.get_origin_display()
 
     @admin.display(description="source", ordering="source__title")
     def source_title(self, obj):

@@ -88,6 +88,12 @@ def test_list_filters_and_search_select_the_right_claims(editor_client, demo, pa
     assert shown
 
 
+def test_extractor_candidates_are_listed_with_their_confidence(editor_client):
+    ClaimFactory(origin="extractor", confidence=0.9)
+    response = editor_client.get(CHANGELIST, {"origin__exact": "extractor"})
+    assert "Extractor (0.90)" in response.content.decode()
+
+
 def list_queries(client) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(CHANGELIST, {"all": ""}).status_code == 200
