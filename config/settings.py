@@ -89,7 +89,7 @@ if PRODUCTION:
     # Static files from the app itself (collected into STATIC_ROOT); runserver serves them locally.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = os.environ.get("CLAIMBOOK_ROOT_URLCONF", "config.urls")  # bench.urls adds the baseline view
 
 TEMPLATES = [
     {

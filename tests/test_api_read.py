@@ -276,3 +276,23 @@ def test_anonymous_callers_are_throttled_with_a_json_429(api, settings):
     body = api.get("/api/claims/").json()
     assert body["code"] == "throttled"
     assert body["detail"].startswith("Request was throttled. Expected available in ")
+
+
+@pytest.mark.parametrize("as_editor", [False, True])
+def test_the_list_rows_are_exactly_what_the_claim_serializer_gives(demo, editor, as_editor):
+    from claims.api.serializers import ClaimSerializer, EditorClaimSerializer
+    from claims.api.views import ClaimViewSet
+
+    client = APIClient()
+    if as_editor:
+        client.force_authenticate(editor)
+    listed = {row["id"]: row for row in every_page(client, "/api/claims/", {"page_size": 500})}
+    view = ClaimViewSet()
+    view.request = type(
+        "Request", (), {"user": editor if as_editor else type("Anon", (), {"is_authenticated": False})()}
+    )()
+    serializer = EditorClaimSerializer if as_editor else ClaimSerializer
+    expected = {claim.pk: serializer(claim).data for claim in view.get_queryset()}
+    assert listed.keys() == expected.keys()
+    for pk, row in listed.items():
+        assert row == dict(expected[pk]), pk

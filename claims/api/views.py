@@ -12,7 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from claims import services, workflow
+from claims import selectors, services, workflow
 from claims.models import Claim, Evidence, ReviewNote, Source
 
 from . import serializers
@@ -82,6 +82,17 @@ class ClaimViewSet(
         from django_filters.rest_framework import DjangoFilterBackend
 
         return [DjangoFilterBackend, StrictOrderingFilter]
+
+    def visible_claims(self):
+        """Every claim for editors and readers; verified ones only for anyone else."""
+        if self.editor:
+            return Claim.objects.all()
+        return Claim.objects.filter(status=workflow.Status.VERIFIED)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.visible_claims())
+        page = self.paginate_queryset(selectors.claim_values(queryset, editor=self.editor))
+        return self.get_paginated_response(selectors.claim_rows(page, editor=self.editor))
 
     def get_queryset(self):
         queryset = (

@@ -1,0 +1,207 @@
+"""The performance benchmark behind `make bench` and docs/performance.md.
+
+Loads 100,000 claims over 2,000 sources into PostgreSQL, serves Claimbook with gunicorn
+on 127.0.0.1, serves the same claims with Datasette (SQLite), drives both with wrk from
+a separate process at fixed concurrency for a bounded time, and writes the table.
+"""
+
+import argparse
+import base64
+import datetime
+import os
+import platform
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+DB_NAME = "claimbook_bench"
+PG = os.environ.get("PG_URL_BASE", "postgres://postgres@127.0.0.1:5432")
+APP, PEER = "127.0.0.1:8810", "127.0.0.1:8811"
+
+
+def sh(*args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=True, **kwargs)
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        args += ["-H", header]
+    args.append(url)
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def percentile(p):
+        value, unit = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)", out, re.M).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": percentile(50), "p99": percentile(99), "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def export_to_sqlite(database_url: str, path: Path) -> None:
+    """The same claims for Datasette: one SQLite table with the columns the API lists."""
+    import psycopg
+
+    path.unlink(missing_ok=True)
+    columns = ("id, source_id, span_start, span_end, quote, prefix, suffix, statement, kind, subject, value, unit, "
+               "qualifier, as_of, as_of_precision, status, anchor_state, origin, confidence, reviewed_at, created_at, "
+               "updated_at, version")  # fmt: skip
+    with psycopg.connect(database_url) as pg, sqlite3.connect(path) as lite:
+        names = [c.strip() for c in columns.split(",")]
+        lite.execute(
+            f"CREATE TABLE claims ({', '.join(n + (' INTEGER PRIMARY KEY' if n == 'id' else '') for n in names)})"
+        )
+        rows = pg.execute(f"SELECT {columns} FROM claims_claim ORDER BY id").fetchall()
+        convert = [
+            tuple(str(v) if v is not None and not isinstance(v, int | float | str) else v for v in row) for row in rows
+        ]
+        lite.executemany(f"INSERT INTO claims VALUES ({', '.join('?' * len(names))})", convert)
+        lite.execute("CREATE INDEX claims_status ON claims (status, id)")
+        lite.execute("CREATE INDEX claims_unit_value ON claims (unit, value)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing benchmark database")
+    options = parser.parse_args()
+    database_url = f"{PG}/{DB_NAME}"
+    env = {"DATABASE_URL": database_url, "DEBUG": "0", "CLAIMBOOK_ANON_THROTTLE_RATE": "",
+           "CLAIMBOOK_ROOT_URLCONF": "bench.urls"}  # fmt: skip
+    admin_url = f"{PG}/postgres"
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if not (options.reuse and exists):
+            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+            conn.execute(f"CREATE DATABASE {DB_NAME}")
+            exists = None
+    if not exists:
+        sh(PY, "manage.py", "migrate", "-v0", env=env)
+        started = time.perf_counter()
+        sh(PY, "manage.py", "generate_claims", "--sources", "2000", "--claims", "100000", env=env)
+        print(f"generate_claims: {time.perf_counter() - started:.1f} s")
+    sh(PY, "manage.py", "shell", "-c",
+       "from django.contrib.auth.models import User; u, _ = User.objects.get_or_create(username='bench.admin');"
+       "u.is_staff = u.is_superuser = True; u.set_password('bench-password'); u.save()", env=env)  # fmt: skip
+    lite = ROOT / "var" / "bench-claims.db"
+    lite.parent.mkdir(exist_ok=True)
+    export_to_sqlite(database_url, lite)
+
+    app = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "--bind", APP, "--access-logfile", "/dev/null",
+         "config.wsgi"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
+    )  # fmt: skip
+    peer = subprocess.Popen(
+        [str(ROOT / ".venv/bin/datasette"), "serve", str(lite), "--host", "127.0.0.1", "--port", PEER.split(":")[1],
+         "--setting", "default_page_size", "50"], cwd=ROOT, start_new_session=True,
+         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://{APP}/healthz")
+        wait_for(f"http://{PEER}/-/versions.json")
+        return measure(options, env)
+    finally:
+        for process in (app, peer):
+            os.killpg(process.pid, signal.SIGTERM)
+
+
+def session_cookie() -> str:
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    page = opener.open(f"http://{APP}/admin/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "bench.admin",
+                                   "password": "bench-password", "next": "/admin/"}).encode()  # fmt: skip
+    opener.open(urllib.request.Request(f"http://{APP}/admin/login/", data, headers={"Referer": f"http://{APP}/"}))
+    jar = next(handler.cookiejar for handler in opener.handlers if hasattr(handler, "cookiejar"))
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def measure(options, env) -> int:
+    import psycopg
+
+    with psycopg.connect(env["DATABASE_URL"]) as pg:
+        verified_max = pg.execute("SELECT max(id) FROM claims_claim WHERE status = 'verified'").fetchone()[0]
+        deep = urllib.parse.quote(base64.b64encode(f"p={verified_max - 2000}".encode()).decode())
+        claim = pg.execute("SELECT id FROM claims_claim WHERE status = 'verified' ORDER BY id DESC LIMIT 1").fetchone()[
+            0
+        ]
+    cookie = session_cookie()
+    cases = [
+        ("List of verified claims (page of 50)", f"http://{APP}/api/claims/",
+         f"http://{PEER}/bench-claims/claims.json?status=verified&_sort=id&_size=50&_nocount=1&_nofacet=1"),
+        ("Filtered by unit and value range", f"http://{APP}/api/claims/?unit=km&value_min=100&value_max=1000",
+         f"http://{PEER}/bench-claims/claims.json?status=verified&unit=km&value__gte=100&value__lte=1000&_sort=id&_size=50&_nocount=1&_nofacet=1"),
+        ("Full-text q", f"http://{APP}/api/claims/?q=defense%20budget", None),
+        ("Deep cursor page", f"http://{APP}/api/claims/?cursor={deep}", None),
+        ("Claim detail", f"http://{APP}/api/claims/{claim}/", f"http://{PEER}/bench-claims/claims/{claim}.json"),
+        ("ClaimReview", f"http://{APP}/api/claims/{claim}/claimreview/", None),
+        ("Bare .values() + orjson view (baseline)", f"http://{APP}/bench/bare/claims/", None),
+    ]  # fmt: skip
+    rows = []
+    for name, url, peer_url in cases:
+        ours = wrk(url, seconds=options.seconds, connections=options.connections)
+        theirs = wrk(peer_url, seconds=options.seconds, connections=options.connections) if peer_url else None
+        rows.append((name, ours, theirs))
+        print(name, ours, theirs, flush=True)
+    admin = wrk(f"http://{APP}/admin/claims/claim/", seconds=options.seconds, connections=options.connections,
+                headers=[f"Cookie: {cookie}"])  # fmt: skip
+    rows.append(("Admin claim list (logged in)", admin, None))
+    print("admin", admin, flush=True)
+    write_report(rows, options)
+    return 0
+
+
+def write_report(rows, options) -> None:
+    bare = next(ours for name, ours, _ in rows if name.startswith("Bare"))
+    lines = [
+        "# Performance",
+        "",
+        f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
+        f"({platform.processor() or platform.machine()}), PostgreSQL, 100,000 claims over 2,000 sources, gunicorn "
+        f"({os.environ.get('WEB_CONCURRENCY', 'default')} workers, sync), "
+        f"wrk -t2 -c{options.connections} -d{options.seconds}s from a separate process on 127.0.0.1. "
+        "Datasette serves the same claims from SQLite with `_nocount=1&_nofacet=1`. Reproduce with `make bench`.",
+        "",
+        "| endpoint | Claimbook req/s | p50 ms | p99 ms | non-2xx | Datasette req/s | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, ours, theirs in rows:
+        peer = f"{theirs['rps']:.0f}" if theirs else "—"
+        ratio = f"{ours['rps'] / theirs['rps']:.2f}x" if theirs else "—"
+        figures = f"{ours['rps']:.0f} | {ours['p50']:.1f} | {ours['p99']:.1f} | {ours['errors']}"
+        lines.append(f"| {name} | {figures} | {peer} | {ratio} |")
+    first = rows[0][1]
+    lines += [
+        "",
+        f"List of verified claims as a share of the bare `.values()` view: {first['rps'] / bare['rps']:.0%}.",
+        "",
+    ]
+    (ROOT / "docs" / "performance.md").write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
