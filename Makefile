@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots clean
+.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
@@ -77,6 +77,13 @@ test: lint test-sqlite test-postgres
 # Screenshots of the list, a claim page and the annotated article, for the README.
 screenshots: install browser-deps
 	CLAIMBOOK_SCREENSHOTS=docs/screenshots DATABASE_URL= $(VENV)/bin/pytest tests/test_browser.py -q
+
+# 100,000 claims on PostgreSQL under gunicorn vs Datasette, driven by wrk: docs/performance.md.
+bench: install
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c constraints.txt
+	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(PY) bench/run.py
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)

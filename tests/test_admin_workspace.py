@@ -78,10 +78,18 @@ def test_the_list_shows_status_badges_value_and_unit(editor_client, demo):
         ({"has_evidence": "no"}, lambda c: not c.evidence.exists()),
         ({"origin__exact": "extractor"}, lambda c: c.origin == "extractor"),
         ({"unit__exact": "km"}, lambda c: c.unit == "km"),
+        (
+            {"reviewed_by": "__m.alvarez__"},
+            lambda c: c.reviewed_by is not None and c.reviewed_by.username == "m.alvarez",
+        ),
         ({"q": "petroleum"}, lambda c: "petroleum" in (c.quote + c.statement + c.subject).lower()),
     ],
 )
 def test_list_filters_and_search_select_the_right_claims(editor_client, demo, params, expected):
+    from django.contrib.auth import get_user_model
+
+    if params.get("reviewed_by") == "__m.alvarez__":
+        params = {"reviewed_by": get_user_model().objects.get(username="m.alvarez").pk}
     response = editor_client.get(CHANGELIST, {**params, "all": ""})
     shown = set(response.context["cl"].result_list.values_list("pk", flat=True))
     assert shown == {c.pk for c in Claim.objects.all() if expected(c)}
