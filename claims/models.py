@@ -62,19 +62,31 @@ class Source(models.Model):
             spans.check_text(self.text, max_chars=settings.CLAIMBOOK["MAX_SOURCE_CHARS"])
         except spans.SpanError as exc:
             raise ValidationError({"text": ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
-        if self.pk and self.claims.exists():
-            stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
-            if stored is not None and stored != self.text:
-                raise ValidationError(
-                    {
-                        "text": ValidationError(
-                            "This source has %(count)d claims anchored to its text; a changed text must be "
-                            "re-imported so that every claim is re-anchored.",
-                            code="text_has_claims",
-                            params={"count": self.claims.count()},
-                        )
-                    }
-                )
+        refusal = refuse_text_change(self, digest=spans.sha256_of(self.text))
+        if refusal is not None:
+            raise ValidationError({"text": ValidationError(refusal.message, code=refusal.code, params=refusal.params)})
+
+
+def refuse_text_change(source: "Source", *, digest: str, using: str = "default") -> spans.SpanError | None:
+    """The error to raise when ``source``'s text would change under its claims, or None.
+
+    A changed text must go through re-importing, which re-anchors every claim.
+    """
+    if source.pk is None or getattr(source, "_reanchoring", False):
+        return None
+    stored = Source.objects.using(using).filter(pk=source.pk).values_list("sha256", flat=True).first()
+    if not stored or stored == digest:
+        return None
+    count = Claim.objects.using(using).filter(source_id=source.pk).count()
+    if not count:
+        return None
+    return spans.SpanError(
+        f"This source has {count} claims anchored to its text; a changed text must be re-imported so that "
+        "every claim is re-anchored.",
+        code="text_has_claims",
+        field="text",
+        params={"count": count},
+    )
 
 
 class Claim(models.Model):
@@ -396,17 +408,9 @@ def check_source_integrity(sender, instance, raw, using, **kwargs):
             params={"given": instance.sha256, "computed": digest},
         )
     instance.sha256 = digest
-    if instance.pk is None or getattr(instance, "_reanchoring", False):
-        return
-    stored = Source.objects.using(using).filter(pk=instance.pk).values_list("sha256", flat=True).first()
-    if stored and stored != digest and Claim.objects.using(using).filter(source_id=instance.pk).exists():
-        raise spans.SpanError(
-            f"source {instance.pk} has claims anchored to its text; a changed text must be re-imported "
-            "so that every claim is re-anchored, not saved over.",
-            code="text_has_claims",
-            field="text",
-            params={"source": instance.pk},
-        )
+    refusal = refuse_text_change(instance, digest=digest, using=using)
+    if refusal is not None:
+        raise refusal
 
 
 @receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
