@@ -96,7 +96,8 @@ class ClaimViewSet(
 
     def get_queryset(self):
         queryset = (
-            Claim.objects.annotate(source_url=F("source__url"), source_title=F("source__title"))
+            self.visible_claims()
+            .annotate(source_url=F("source__url"), source_title=F("source__title"))
             .defer("source__text")
             .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id")))
         )
@@ -104,8 +105,6 @@ class ClaimViewSet(
             queryset = queryset.select_related("reviewed_by").prefetch_related(
                 Prefetch("notes", queryset=ReviewNote.objects.select_related("author").order_by("created_at", "id"))
             )
-        else:
-            queryset = queryset.filter(status=workflow.Status.VERIFIED)
         return queryset
 
     @property
