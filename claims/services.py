@@ -243,6 +243,7 @@ class ProposeReport:
 
     source: Source
     created: list[Claim] = field(default_factory=list)
+    candidates: list[extraction.Candidate] = field(default_factory=list)  # the ones behind ``created``
     already_claimed: int = 0  # the same span, or an overlapping claim with the same value, exists
 
     def summary(self) -> str:
@@ -301,6 +302,7 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
                 claim.save()
             existing.append((candidate.span_start, candidate.span_end, candidate.kind, candidate.value))
             report.created.append(claim)
+            report.candidates.append(candidate)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -28,8 +28,9 @@ class Command(BaseCommand):
         progress = self._progress if len(source.text) > _LONG_TEXT else None
         report = services.source_propose_claims(source=source, dry_run=dry_run, progress=progress)
         if dry_run:
-            for claim in report.created:
-                self.stdout.write(json.dumps(_as_json(claim), ensure_ascii=False))
+            for candidate in report.candidates:
+                line = {"source": source.pk, **candidate.as_dict(), "origin": "extractor"}
+                self.stdout.write(json.dumps(line, ensure_ascii=False))
             self.stderr.write(f"{len(report.created)} candidates (dry run: nothing written).")
             return
         self.stdout.write(self.style.SUCCESS(report.summary()))
@@ -42,23 +43,3 @@ class Command(BaseCommand):
             ending="\n" if done == total else "",
         )
         self.stderr.flush()
-
-
-def _as_json(claim) -> dict:
-    return {
-        "source": claim.source_id,
-        "span_start": claim.span_start,
-        "span_end": claim.span_end,
-        "quote": claim.quote,
-        "statement": claim.statement,
-        "kind": claim.kind,
-        "subject": claim.subject,
-        "value": None if claim.value is None else format(claim.value.normalize(), "f"),
-        "unit": claim.unit,
-        "qualifier": claim.qualifier,
-        "as_of": claim.as_of.isoformat() if claim.as_of else None,
-        "as_of_precision": claim.as_of_precision,
-        "origin": claim.origin,
-        "confidence": claim.confidence,
-        "extractor_version": claim.extractor_version,
-    }
