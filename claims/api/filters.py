@@ -4,6 +4,7 @@ import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -37,6 +38,14 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = []
 
+    def get_form_class(self):
+        # django-filter builds a new form class on every request; its fields are the same
+        # every time, so build it once per filter set.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -64,3 +73,17 @@ class StrictOrderingFilter(filters.OrderingFilter):
                     {self.ordering_param: [f"Cannot order by {', '.join(bad)}; use one of {', '.join(sorted(valid))}."]}
                 )
         return super().get_ordering(request, queryset, view)
+
+
+class ClaimFilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the filters.
+
+    Binding and validating a filter set whose every field is empty filters nothing but cost a
+    fifth of an unfiltered list request; with no filter parameter the queryset is returned as is.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and request.query_params.keys().isdisjoint(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

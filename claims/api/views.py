@@ -17,7 +17,7 @@ from claims.models import Claim, Evidence, ReviewNote, Source
 
 from . import serializers
 from .exceptions import error_response
-from .filters import ClaimFilter, StrictOrderingFilter
+from .filters import ClaimFilter, ClaimFilterBackend, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
 from .permissions import can_review, can_see_everything
 
@@ -77,11 +77,7 @@ class ClaimViewSet(
     ordering_fields = ["id", "updated_at", "created_at", "span_start"]
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
 
-    @property
-    def filter_backends(self):
-        from django_filters.rest_framework import DjangoFilterBackend
-
-        return [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [ClaimFilterBackend, StrictOrderingFilter]
 
     def visible_claims(self):
         """Every claim for editors and readers; verified ones only for anyone else."""
