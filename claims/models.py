@@ -7,7 +7,7 @@ check for raw saves (fixtures), and database constraints for everything else.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -235,7 +235,15 @@ class Claim(models.Model):
             models.Index(fields=["source", "span_start"], name="claim_source_span_idx"),
             models.Index(fields=["updated_at", "id"], name="claim_updated_id_idx"),
             models.Index(fields=["unit", "value"], name="claim_unit_value_idx"),
-            models.Index(fields=["subject"], name="claim_subject_idx"),
+            # The public only ever sees verified claims: its unit and value filters.
+            models.Index(fields=["status", "unit", "value"], name="claim_status_unit_value_idx"),
+            # ?subject= is case-insensitive: UPPER(subject) = UPPER(%s).
+            models.Index(Upper("subject"), name="claim_subject_upper_idx"),
+            models.Index(fields=["as_of"], name="claim_as_of_idx"),
+            models.Index(fields=["value"], name="claim_value_idx"),
+            # ?ordering=created_at and ?ordering=span_start page through an index too.
+            models.Index(fields=["created_at", "id"], name="claim_created_id_idx"),
+            models.Index(fields=["span_start", "id"], name="claim_span_start_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(span_start__gte=0), name="claim_span_start_not_negative"),
