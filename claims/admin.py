@@ -4,6 +4,7 @@ Declarations and delegation only: rules live in workflow, spans and services.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -13,6 +14,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from import_export import fields, resources
 from import_export.admin import ExportActionMixin
 from import_export.formats.base_formats import CSV, JSON
@@ -263,6 +266,17 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
     @admin.display(description="quote")
     def short_quote(self, obj):
         return obj.quote if len(obj.quote) <= 70 else obj.quote[:69] + "…"
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # Django renders this checkbox through the form template engine once per row, a sixth
+        # of the whole list's time; the same element written directly.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="value", ordering="value")
     def value_with_unit(self, obj):

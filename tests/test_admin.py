@@ -183,3 +183,14 @@ def test_a_reader_cannot_run_the_review_actions(client):
     )
     claim.refresh_from_db()
     assert claim.status == "unreviewed"
+
+
+def test_the_claim_list_has_a_selection_checkbox_per_claim_and_a_toggle(admin_client):
+    first, second = ClaimFactory(), ClaimFactory(span_start=0, span_end=5, kind="factual", value=None, unit="")
+    html = admin_client.get(reverse("admin:claims_claim_changelist")).content.decode()
+    assert '<input type="checkbox" id="action-toggle"' in html
+    for claim in (first, second):
+        assert (
+            f'<input type="checkbox" name="_selected_action" value="{claim.pk}" class="action-select" '
+            f'aria-label="Select this object for an action - {claim}">'
+        ) in html
