@@ -30,10 +30,17 @@ def handler404(request, exception):
 
 
 def handler500(request):
+    """A lost database connection is a 503 the client may retry; anything else a 500. JSON
+    under /api/, Django's page elsewhere; never a traceback."""
+    import sys
+
     from django.views import defaults
 
     from claims.api.exceptions import json_500
+    from claims.views import database_unavailable, is_database_unavailable
 
+    if is_database_unavailable(sys.exc_info()[1]):
+        return database_unavailable(request)
     if request.path.startswith("/api/"):
         return json_500(request)
     return defaults.server_error(request)
