@@ -83,7 +83,13 @@ def export_to_sqlite(database_url: str, path: Path) -> None:
     with psycopg.connect(database_url) as pg, sqlite3.connect(path) as lite:
         for table, (source_table, columns) in tables.items():
             names = [c.strip() for c in columns.split(",")]
-            types = {"id": " INTEGER PRIMARY KEY", "value": " REAL", "value_found": " REAL"}
+            types = {
+                "id": " INTEGER PRIMARY KEY",
+                "value": " REAL",
+                "value_found": " REAL",
+                "confidence": " REAL",
+                **dict.fromkeys(["source_id", "claim_id", "span_start", "span_end", "version"], " INTEGER"),
+            }
             lite.execute(f"CREATE TABLE {table} ({', '.join(n + types.get(n, '') for n in names)})")
             rows = pg.execute(f"SELECT {columns} FROM {source_table} ORDER BY id").fetchall()
             convert = [tuple(_sqlite_value(v) for v in row) for row in rows]
@@ -94,14 +100,15 @@ def export_to_sqlite(database_url: str, path: Path) -> None:
 
 
 # The API's page as one Datasette canned query: the claims with their source's url and title
-# and their evidence as JSON, 50 at a time after a given id (keyset, as the API's cursor).
+# and their evidence as JSON (in the index's order: created_at, id), 50 at a time after a given
+# id (keyset, as the API's cursor).
 FULL_PAGE_SQL = (
-    "SELECT claims.*, sources.url AS source_url, sources.title AS source_title, "
+    "SELECT claims.*, (SELECT url FROM sources WHERE sources.id = claims.source_id) AS source_url, "
+    "(SELECT title FROM sources WHERE sources.id = claims.source_id) AS source_title, "
     "(SELECT json_group_array(json_object('id', e.id, 'url', e.url, 'title', e.title, 'publisher', e.publisher, "
     "'stance', e.stance, 'value_found', e.value_found, 'retrieved_on', e.retrieved_on, 'note', e.note, "
-    "'created_at', e.created_at)) FROM (SELECT * FROM evidence WHERE claim_id = claims.id ORDER BY created_at, id) e) "
-    "AS evidence FROM claims JOIN sources ON sources.id = claims.source_id "
-    "WHERE claims.status = 'verified' AND claims.id > :after ORDER BY claims.id LIMIT 50"
+    "'created_at', e.created_at)) FROM evidence e WHERE e.claim_id = claims.id) "
+    "AS evidence FROM claims WHERE claims.status = 'verified' AND claims.id > :after ORDER BY claims.id LIMIT 50"
 )
 
 
@@ -208,6 +215,12 @@ def measure(options, env) -> int:
     return 0
 
 
+def gunicorn_workers() -> int:
+    namespace: dict = {}
+    exec((ROOT / "config" / "gunicorn.py").read_text(), namespace)
+    return namespace["workers"]
+
+
 def write_report(rows, options) -> None:
     bare = next(ours for name, ours, _ in rows if name.startswith("Bare"))
     lines = [
@@ -215,7 +228,7 @@ def write_report(rows, options) -> None:
         "",
         f"Measured {datetime.date.today().isoformat()} on {os.cpu_count()} cores "
         f"({platform.processor() or platform.machine()}), PostgreSQL, 100,000 claims over 2,000 sources, gunicorn "
-        f"({os.environ.get('WEB_CONCURRENCY', 'default')} workers, sync), "
+        f"({gunicorn_workers()} sync workers, the default of config/gunicorn.py), "
         f"wrk -t2 -c{options.connections} -d{options.seconds}s from a separate process on 127.0.0.1. "
         "Datasette serves the same claims from SQLite with `_nocount=1&_nofacet=1`. Reproduce with `make bench`.",
         "",
