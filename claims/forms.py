@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import workflow
-from .models import Claim
+from .models import NOTE_MAX_CHARS, Claim
 
 
 def new_evidence_count(data, prefix: str = "evidence") -> int:
@@ -31,6 +31,7 @@ class ClaimAdminForm(forms.ModelForm):
     transition_note = forms.CharField(
         label="Note",
         required=False,
+        max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept as a review note, e.g. what the verdict rests on.",
     )

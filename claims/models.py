@@ -6,6 +6,7 @@ check for raw saves (fixtures), and database constraints for everything else.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
@@ -14,6 +15,11 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from . import spans, workflow
+
+# Longest statement and note accepted: a claim restated is a sentence or two; a reviewer's note
+# may be long, but a megabyte of it is an attack, not a note (forms and the API refuse more).
+STATEMENT_MAX_CHARS = 2_000
+NOTE_MAX_CHARS = 10_000
 
 
 class Source(models.Model):
@@ -168,6 +174,8 @@ class Claim(models.Model):
     )
     statement = models.TextField(
         "statement",
+        max_length=STATEMENT_MAX_CHARS,
+        validators=[MaxLengthValidator(STATEMENT_MAX_CHARS)],
         help_text='The claim restated so it stands alone, e.g. "Japan approved a record defense budget of '
         '$50 billion for 2020."',
     )
@@ -330,7 +338,7 @@ class ReviewNote(models.Model):
         on_delete=models.PROTECT,
         help_text="Empty for notes Claimbook writes itself, e.g. when re-anchoring sends a claim back to review.",
     )
-    body = models.TextField("note")
+    body = models.TextField("note", max_length=NOTE_MAX_CHARS, validators=[MaxLengthValidator(NOTE_MAX_CHARS)])
     created_at = models.DateTimeField("created at", auto_now_add=True)
 
     class Meta:
@@ -353,7 +361,14 @@ class Evidence(models.Model):
         CONTEXT = "context", "Context"
 
     claim = models.ForeignKey(Claim, verbose_name="claim", related_name="evidence", on_delete=models.CASCADE)
-    url = models.URLField("URL", max_length=1000, help_text="e.g. https://undocs.org/S/2019/691")
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        validators=[
+            URLValidator(schemes=["http", "https"], message="Evidence URLs must start with http:// or https://.")
+        ],
+        help_text="e.g. https://undocs.org/S/2019/691",
+    )
     title = models.CharField("title", max_length=500)
     publisher = models.CharField("publisher", max_length=200, blank=True)
     stance = models.CharField("stance", max_length=20, choices=Stance.choices)
@@ -366,7 +381,9 @@ class Evidence(models.Model):
         help_text="The figure this source gives, in the claim's unit, e.g. 47000000000.",
     )
     retrieved_on = models.DateField("retrieved on", help_text="When the reviewer read the source.")
-    note = models.TextField("note", blank=True)
+    note = models.TextField(
+        "note", blank=True, max_length=NOTE_MAX_CHARS, validators=[MaxLengthValidator(NOTE_MAX_CHARS)]
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="added by",

@@ -6,6 +6,7 @@ SECRET_KEY and ALLOWED_HOSTS and turns on secure cookies and HSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "axes",  # throttles failed logins
+    "csp",  # Content-Security-Policy on every page
 ]
 
 MIDDLEWARE = [
@@ -83,7 +86,40 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# -- logins: django-axes locks a username on an IP address after repeated failures -------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("CLAIMBOOK_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLAIMBOOK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a stranger cannot lock an editor out everywhere
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# -- Content-Security-Policy (django-csp): only Claimbook's own scripts, styles and images ------
+# The API documentation pages widen it for what Swagger UI and Redoc need (claims/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# -- request sizes: a source of MAX_SOURCE_CHARS fits; anything larger is a 413, not a crash ---
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("CLAIMBOOK_MAX_FORM_BYTES", str(10 * 1024 * 1024)))
 
 if PRODUCTION:
     # Static files from the app itself (collected into STATIC_ROOT); runserver serves them locally.
@@ -177,6 +213,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes logs every successful login at INFO; lockouts, at WARNING, are what matter.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 REST_FRAMEWORK = {
@@ -187,7 +225,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["claims.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_RENDERER_CLASSES": ["claims.api.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.LimitedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ClaimbookAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.exceptions.exception_handler",
@@ -226,4 +264,6 @@ CLAIMBOOK = {
     # Who publishes the fact checks (schema.org ClaimReview "author").
     "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", "Claimbook"),
     "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", ""),
+    # Largest JSON body the API reads; a larger one is refused with 413 before it is parsed.
+    "MAX_API_BODY_BYTES": int(os.environ.get("CLAIMBOOK_MAX_API_BODY_BYTES", str(1024 * 1024))),
 }

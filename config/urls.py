@@ -29,6 +29,27 @@ def handler404(request, exception):
     return defaults.page_not_found(request, exception)
 
 
+def handler400(request, exception):
+    """A request over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says so; other bad requests 400."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import HttpResponse, JsonResponse
+    from django.views import defaults
+
+    if isinstance(exception, RequestDataTooBig):
+        from django.conf import settings
+
+        detail = (
+            f"The request is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes "
+            "(CLAIMBOOK_MAX_FORM_BYTES); nothing was saved."
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail, "code": "payload_too_large"}, status=413)
+        return HttpResponse(detail, content_type="text/plain; charset=utf-8", status=413)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
+    return defaults.bad_request(request, exception)
+
+
 def handler500(request):
     """A lost database connection is a 503 the client may retry; anything else a 500. JSON
     under /api/, Django's page elsewhere; never a traceback."""

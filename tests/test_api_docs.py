@@ -41,10 +41,18 @@ def test_the_docs_page_loads_everything_from_this_app_not_a_cdn():
     html = response.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources
+    assert "/api/docs/?script=" in sources  # the start-up script, served by this app (CSP: script-src 'self')
     for url in sources:
+        if url == "/api/docs/?script=":
+            script = APIClient().get(url)
+            assert script.status_code == 200
+            assert script["Content-Type"].startswith("application/javascript")
+            assert "SwaggerUIBundle" in script.content.decode()
+            continue
         assert url.startswith("/static/"), url
         assert finders.find(url.removeprefix("/static/")), url
     assert "cdn" not in html.lower()
+    assert "<script>" not in html  # no inline script: the page works under script-src 'self'
 
 
 def test_an_unexpected_server_error_is_json(monkeypatch):

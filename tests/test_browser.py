@@ -51,8 +51,15 @@ def page(browser, live_server):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Every page these tests visit must work under Claimbook's Content-Security-Policy:
+    # Chromium reports each blocked script, style or image on the console.
+    refused = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
     yield page
     context.close()
+    assert refused == [], refused
 
 
 @pytest.fixture

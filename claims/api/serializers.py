@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from claims import services, workflow
-from claims.models import Claim, Evidence, ReviewNote, Source
+from claims.models import NOTE_MAX_CHARS, Claim, Evidence, ReviewNote, Source
 
 
 class PlainDecimalField(serializers.DecimalField):
@@ -124,7 +124,7 @@ class ClaimWriteSerializer(ClaimSerializer):
         help_text="A new status; the change goes through the review workflow and may need evidence or a note.",
     )  # fmt: skip
     note = serializers.CharField(
-        required=False, allow_blank=False, write_only=True,
+        required=False, allow_blank=False, write_only=True, max_length=NOTE_MAX_CHARS,
         help_text="A note to append, e.g. why a verdict rests on no evidence item.",
     )  # fmt: skip
 

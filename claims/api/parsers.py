@@ -1,0 +1,23 @@
+"""JSON bodies with a size limit: DRF reads the request stream itself, past Django's
+DATA_UPLOAD_MAX_MEMORY_SIZE, so the limit is applied here, before anything is parsed."""
+
+import io
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import JSONParser
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.CLAIMBOOK["MAX_API_BODY_BYTES"]
+        body = stream.read(limit + 1) if stream is not None else b""
+        if len(body) > limit:
+            raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes; nothing was read or written.")
+        return super().parse(io.BytesIO(body), media_type, parser_context)
