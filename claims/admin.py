@@ -320,11 +320,8 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
             obj.origin = Claim.Origin.EDITOR
             obj._history_user = request.user
             obj.save()  # the form has run the span check; the integrity signal runs it again
-            return
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.CLAIM_EDITABLE}
-        services.claim_update(
-            claim=obj, by=request.user, data=data, expected_version=form.cleaned_data.get("expected_version")
-        )
+        # A change is written in save_related, after the evidence and notes of the same save:
+        # the verdict may rest on evidence added with it.
 
     def save_formset(self, request, form, formset, change):
         for item in formset.save(commit=False):
@@ -339,10 +336,19 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         target, note = form.cleaned_data.get("new_status"), form.cleaned_data.get("transition_note")
-        if target:
-            services.claim_transition(claim=form.instance, to=target, by=request.user, note=note)
-        elif note and note.strip():
-            services.note_add(claim=form.instance, by=request.user, body=note)
+        if not change:
+            if target:
+                services.claim_transition(claim=form.instance, to=target, by=request.user, note=note)
+            elif note and note.strip():
+                services.note_add(claim=form.instance, by=request.user, body=note)
+            return
+        # One locked write: the fields, the status and the note together, one new version,
+        # refused whole when someone saved since this editor opened the page.
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in services.CLAIM_EDITABLE}
+        services.claim_update(
+            claim=form.instance, by=request.user, data=data, status=target or None, note=note,
+            expected_version=form.cleaned_data.get("expected_version"),
+        )  # fmt: skip
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

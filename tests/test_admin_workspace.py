@@ -165,6 +165,8 @@ def test_adding_evidence_and_marking_verified_in_one_save_signs_the_review(edito
     assert (claim.status, claim.reviewed_by) == ("verified", editor)
     assert claim.reviewed_at is not None
     assert Evidence.objects.get().added_by == editor
+    assert claim.version == 2  # one save, one new version and one history row, status included
+    assert list(claim.history.values_list("version", "status")) == [(2, "verified"), (1, "in_review")]
 
 
 def test_a_second_editor_saving_an_old_copy_is_told_who_changed_it_and_nothing_is_overwritten(client, editor):
