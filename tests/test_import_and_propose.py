@@ -184,3 +184,51 @@ def test_dismissed_candidates_stay_dismissed_when_extraction_runs_again(tmp_path
     run("extract_claims", str(source.pk))
     assert Claim.objects.filter(quote="$50 billion").count() == 1
     assert Claim.objects.get(quote="$50 billion").status == "dismissed"
+
+
+def test_a_reimport_interrupted_half_way_leaves_the_source_and_its_claims_as_they_were(
+    tmp_path, demo, seed_text, monkeypatch
+):
+    """The re-anchoring fails on the 60th of 118 claims: text, claims and notes stay as before."""
+    from claims import spans
+
+    before = (demo.text, demo.sha256, list(demo.claims.order_by("pk").values()), ReviewNote.objects.count())
+    real_locate, calls = spans.locate, []
+
+    def locate_then_fail(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 60:
+            raise RuntimeError("interrupted")
+        return real_locate(*args, **kwargs)
+
+    monkeypatch.setattr(spans, "locate", locate_then_fail)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        import_file(tmp_path, "Editor's note: updated.\n\n" + seed_text, "--source", str(demo.pk))
+    assert len(calls) == 60
+    demo.refresh_from_db()
+    assert (demo.text, demo.sha256, list(demo.claims.order_by("pk").values()), ReviewNote.objects.count()) == before
+
+
+def test_a_fixture_load_interrupted_half_way_loads_nothing(monkeypatch):
+    """A failure while saving the 60th claim of the demo rolls back the 59 before it and the source."""
+    from django.db.models.signals import pre_save
+
+    saved = []
+
+    def fail_on_the_sixtieth(sender, instance, raw, **kwargs):
+        saved.append(instance.pk)
+        if len(saved) == 60:
+            from django.db import DatabaseError
+
+            raise DatabaseError("connection lost")
+
+    pre_save.connect(fail_on_the_sixtieth, sender=Claim, dispatch_uid="interrupt-test")
+    try:
+        with pytest.raises(CommandError, match=r"connection lost Nothing was loaded\."):
+            run("loaddata", "demo")
+    finally:
+        pre_save.disconnect(dispatch_uid="interrupt-test", sender=Claim)
+    assert len(saved) == 60
+    assert not Source.objects.exists()
+    assert not Claim.objects.exists()
+    assert not ReviewNote.objects.exists()
