@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots bench clean
+.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots bench soak clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
@@ -84,6 +84,10 @@ bench: install
 	@command -v wrk >/dev/null || { SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# A 5-minute soak at concurrency 16 plus a minute of database faults: docs/reliability.md.
+soak: install
+	$(PY) bench/soak.py
 
 serve: install
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -2,8 +2,9 @@
 answer when the database is out of reach."""
 
 import logging
+from contextlib import contextmanager
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -23,7 +24,12 @@ def healthz(request):
 
 logger = logging.getLogger("claims")
 
-DATABASE_UNAVAILABLE = "The database is unavailable for a moment. Nothing was changed; try again shortly."
+RETRY = "The database is unavailable for a moment; try again shortly."
+NOTHING_CHANGED = "The database is unavailable for a moment. Nothing was changed; try again shortly."
+OUTCOME_UNKNOWN = (
+    "The connection to the database was lost while this change was being committed: it may have been kept. "
+    "Read it again (its version tells) before trying again."
+)
 
 
 def is_database_unavailable(exc) -> bool:
@@ -31,16 +37,44 @@ def is_database_unavailable(exc) -> bool:
     return isinstance(exc, OperationalError | InterfaceError)
 
 
+@contextmanager
+def write_transaction(request):
+    """One transaction around a whole write, the answer's reads included.
+
+    A lost connection before the commit rolls everything back, so the 503 can truly say
+    nothing was changed. Only a failure during the commit itself leaves the outcome unknown,
+    and the answer then says so instead of guessing.
+    """
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    request.claimbook_write = "open"
+    try:
+        yield
+    except BaseException as exc:
+        atomic.__exit__(type(exc), exc, exc.__traceback__)
+        raise
+    request.claimbook_write = "committing"
+    atomic.__exit__(None, None, None)
+    request.claimbook_write = "committed"
+
+
 def database_unavailable(request) -> HttpResponse:
     """503 with Retry-After: JSON under /api/ and /healthz, a short text page elsewhere.
 
-    The request's transaction died with its connection, so nothing it wrote was kept; the next
-    request opens a new connection (CONN_HEALTH_CHECKS).
+    It says "nothing was changed" only for a write made in one transaction that never reached
+    its commit (write_transaction); a write cut off while committing may have been kept.
     """
-    logger.warning("Database unavailable during %s %s", request.method, request.path)
-    if request.path.startswith(("/api/", "/healthz")):
-        response = JsonResponse({"detail": DATABASE_UNAVAILABLE, "code": "database_unavailable"}, status=503)
+    state = getattr(request, "claimbook_write", None)
+    if state == "open":
+        detail, code = NOTHING_CHANGED, "database_unavailable"
+    elif state in {"committing", "committed"}:
+        detail, code = OUTCOME_UNKNOWN, "database_unavailable_outcome_unknown"
     else:
-        response = HttpResponse(DATABASE_UNAVAILABLE, content_type="text/plain; charset=utf-8", status=503)
+        detail, code = RETRY, "database_unavailable"
+    logger.warning("Database unavailable during %s %s (%s)", request.method, request.path, code)
+    if request.path.startswith(("/api/", "/healthz")):
+        response = JsonResponse({"detail": detail, "code": code}, status=503)
+    else:
+        response = HttpResponse(detail, content_type="text/plain; charset=utf-8", status=503)
     response["Retry-After"] = "5"
     return response

@@ -14,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from claims import services
@@ -171,7 +171,50 @@ def test_the_admin_answers_a_lost_connection_with_a_plain_503_page(admin_user, m
     client.force_login(admin_user)
     response = client.get("/admin/claims/claim/")
     assert response.status_code == 503
-    assert response.content.decode() == (
-        "The database is unavailable for a moment. Nothing was changed; try again shortly."
-    )
+    assert response.content.decode() == "The database is unavailable for a moment; try again shortly."
     assert "Traceback" not in response.content.decode()
+
+
+def test_a_write_cut_off_while_committing_says_it_may_have_been_kept(editor, monkeypatch):
+    """The one moment Claimbook cannot know the outcome: the commit itself. It says so."""
+    claim = ClaimFactory(status="in_review")
+    wrapper = type(connections["default"])
+    real_commit = wrapper.commit
+
+    def commit_after_the_database_went_away(self):
+        kill_own_connection()
+        return real_commit(self)
+
+    monkeypatch.setattr(wrapper, "commit", commit_after_the_database_went_away)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(editor)
+    response = client.patch(f"/api/claims/{claim.pk}/", {"subject": "Korea"}, format="json")
+    monkeypatch.undo()
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The connection to the database was lost while this change was being committed: it may have "
+        "been kept. Read it again (its version tells) before trying again.",
+        "code": "database_unavailable_outcome_unknown",
+    }
+    connection.close()
+    claim.refresh_from_db()
+    assert (claim.subject, claim.version) == ("Japan", 1)  # here the commit never reached PostgreSQL
+
+
+def test_reads_cut_off_are_a_503_that_only_asks_to_retry(monkeypatch):
+    from claims import selectors
+
+    ClaimFactory(status="verified")
+    real = selectors.claim_values
+
+    def claim_values_after_the_database_went_away(queryset, **kwargs):
+        kill_own_connection()
+        return real(queryset, **kwargs)
+
+    monkeypatch.setattr(selectors, "claim_values", claim_values_after_the_database_went_away)
+    response = APIClient(raise_request_exception=False).get("/api/claims/")
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The database is unavailable for a moment; try again shortly.",
+        "code": "database_unavailable",
+    }

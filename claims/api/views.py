@@ -14,6 +14,7 @@ from rest_framework.serializers import as_serializer_error
 
 from claims import selectors, services, workflow
 from claims.models import Claim, Evidence, ReviewNote, Source
+from claims.views import write_transaction
 
 from . import serializers
 from .exceptions import error_response
@@ -102,6 +103,13 @@ class ClaimViewSet(
                 Prefetch("notes", queryset=ReviewNote.objects.select_related("author").order_by("created_at", "id"))
             )
         return queryset
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return super().dispatch(request, *args, **kwargs)
+        # A write and the fresh read of its answer in one transaction (see write_transaction).
+        with write_transaction(request):
+            return super().dispatch(request, *args, **kwargs)
 
     @property
     def editor(self) -> bool:
