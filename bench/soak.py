@@ -20,13 +20,15 @@ import http.client
 import json
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.report import replace_block
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
@@ -313,7 +315,6 @@ def report(options, soak: Soak, result: dict, rss: list, faults: list) -> None:
     per_worker = [max(sample.values()) for _, sample in rss if sample]
     served = {phase: sum(n for (p, _), n in soak.codes.items() if p == phase) for phase in ("clean", "faults")}
     lines = [
-        "<!-- soak:start -->",
         f"Run {datetime.date.today().isoformat()} with `make soak` on {os.cpu_count()} cores: gunicorn "
         f"(config/gunicorn.py defaults) on PostgreSQL with the demo plus 10,000 generated claims, "
         f"{options.concurrency} client threads on 127.0.0.1, 55% list/filter/search/sync reads, 15% claim "
@@ -336,21 +337,17 @@ def report(options, soak: Soak, result: dict, rss: list, faults: list) -> None:
         "",
         f"Worker memory (RSS, sampled every 10 s): total {totals[0] / 1024:.0f} MiB at the start, "
         f"{max(totals) / 1024:.0f} MiB at most, {totals[-1] / 1024:.0f} MiB at the end; the largest worker "
-        f"{max(per_worker) / 1024:.0f} MiB."
+        f"{max(per_worker) / 1024:.0f} MiB. Total by minute: "
+        + ", ".join(f"{sum(sample.values()) / 1024:.0f}" for t, sample in rss[::6] if sample)
+        + " MiB."
         if totals
         else "Worker memory: not sampled.",
         "",
         "Unexpected answers (5xx, connection failures, 4xx other than 409/412): "
         + (", ".join(f"{phase} {kind} {code}" for phase, kind, code, _ in soak.bad[:20]) or "none")
         + ".",
-        "<!-- soak:end -->",
     ]
-    block = "\n".join(lines)
-    path = Path(options.report)
-    text = path.read_text(encoding="utf-8") if path.exists() else "<!-- soak:start -->\n<!-- soak:end -->\n"
-    text = re.sub(r"<!-- soak:start -->.*<!-- soak:end -->", lambda _: block, text, flags=re.S)
-    path.write_text(text, encoding="utf-8")
-    print(block)
+    print(replace_block(Path(options.report), "soak", lines, "Reliability and security"))
     for phase, kind, code, body in soak.bad[:20]:
         print(phase, kind, code, body, file=sys.stderr)
 

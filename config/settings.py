@@ -90,6 +90,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
+# -- cache: per process by default; REDIS_URL shares it between gunicorn's workers, so the
+# anonymous throttle counts one client's requests across all of them, not per worker.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
 # -- logins: django-axes locks a username on an IP address after repeated failures -------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it

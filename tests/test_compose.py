@@ -12,10 +12,16 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
 
 
-def test_compose_runs_postgresql_and_the_web_app(compose):
-    assert set(compose["services"]) == {"db", "web"}
+def test_compose_runs_postgresql_redis_and_the_web_app(compose):
+    assert set(compose["services"]) == {"db", "redis", "web"}
     assert compose["services"]["db"]["image"].startswith("postgres:")
-    assert compose["services"]["web"]["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert compose["services"]["redis"]["image"].startswith("redis:")
+    assert compose["services"]["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert compose["services"]["web"]["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert compose["services"]["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
 
 
 def test_postgresql_keeps_its_data_in_a_named_volume_and_has_a_health_check(compose):

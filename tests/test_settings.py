@@ -46,6 +46,27 @@ def test_database_url_switches_to_postgresql():
     assert result.stdout.split()[-6:] == ["django.db.backends.postgresql", "claims", "db.example", "5433", "60", "True"]
 
 
+def test_redis_url_gives_the_workers_one_shared_cache():
+    show = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    assert run_manage("shell", "-c", show).stdout.split()[-1] == "django.core.cache.backends.locmem.LocMemCache"
+    result = run_manage("shell", "-c", show, REDIS_URL="redis://127.0.0.1:6379/15")
+    assert result.stdout.split()[-1] == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_with_redis_a_value_one_process_caches_another_reads():
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (it is optional: REDIS_URL)")
+    url = {"REDIS_URL": "redis://127.0.0.1:6379/15"}
+    write = "from django.core.cache import cache; cache.set('claimbook-test', 'shared', 30); print('ok')"
+    assert run_manage("shell", "-c", write, **url).stdout.split()[-1] == "ok"
+    read = "from django.core.cache import cache; print(cache.get('claimbook-test')); cache.delete('claimbook-test')"
+    assert run_manage("shell", "-c", read, **url).stdout.split()[-1] == "shared"
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
