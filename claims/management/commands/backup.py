@@ -1,9 +1,11 @@
 """Write everything Claimbook holds to one fixture file; `loaddata` restores it.
 
 Sources, claims, notes, evidence, every history row, the users with their groups, and API
-tokens. Users, groups and permissions are written by natural key (username, group name,
-app and codename), so the file loads into any freshly migrated database, whose own
-Editors and Readers groups it updates rather than duplicates.
+tokens, every row with its own primary key, so a restore gives back the same ids. Permissions
+and content types are referred to by natural key (app and codename), because their ids differ
+from one database to another. Restore into a freshly migrated database: loaddata writes each
+row under its id, replacing a row that has the same one (the Editors and Readers groups the
+migration made are replaced by the backup's, which the same migration made).
 
 The format is Django's XML: its JSON encoder cuts datetimes to milliseconds, and a restore
 must give back every ``updated_at`` to the microsecond (the API's incremental sync pages on
@@ -35,7 +37,7 @@ class Command(BaseCommand):
                 f"Name the backup file *.xml or *.xml.gz (got {path}): loaddata reads the format from it."
             )
         call_command(
-            "dumpdata", *BACKUP_LABELS, format="xml", natural_foreign=True, natural_primary=True, indent=1,
+            "dumpdata", *BACKUP_LABELS, format="xml", natural_foreign=True, indent=1,
             output=path, verbosity=0,
         )  # fmt: skip
         self.stdout.write(f"Backup written to {path}. Restore: manage.py migrate && manage.py loaddata {path}")
