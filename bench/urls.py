@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.urls import path
 
 from claims.models import Claim, Evidence
+from claims.numbers import plain_decimal
 from config.urls import handler404, handler500  # noqa: F401 (read from the root URLconf)
 from config.urls import urlpatterns as claimbook_urlpatterns
 
@@ -21,10 +22,6 @@ EVIDENCE_FIELDS = [
 ]  # fmt: skip
 
 
-def _decimal(value):
-    return None if value is None else format(value.normalize(), "f")
-
-
 def bare_verified(request):
     """The API's first page of verified claims (the same JSON objects: claim, source title and
     url, evidence) from two .values() queries and orjson, with no framework in between: the floor."""
@@ -34,13 +31,13 @@ def bare_verified(request):
     for item in (
         Evidence.objects.filter(claim_id__in=list(evidence)).order_by("created_at", "id").values(*EVIDENCE_FIELDS)
     ):
-        item["value_found"] = _decimal(item["value_found"])
+        item["value_found"] = plain_decimal(item["value_found"])
         evidence[item.pop("claim_id")].append(item)
     for row in rows:
         row["source"] = row.pop("source_id")
         row["source_url"] = row.pop("source__url")
         row["source_title"] = row.pop("source__title")
-        row["value"] = _decimal(row["value"])
+        row["value"] = plain_decimal(row["value"])
         row["evidence"] = evidence[row["id"]]
     body = {"next": "more" if more else None, "previous": None, "results": rows}
     return HttpResponse(orjson.dumps(body, option=orjson.OPT_UTC_Z), content_type="application/json")

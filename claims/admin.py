@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import selectors, services, spans, workflow
 from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
+from .numbers import plain_decimal
 
 # A URL typed without a scheme is taken as https, not http.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -282,7 +283,7 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
     def value_with_unit(self, obj):
         if obj.value is None:
             return "—"
-        return f"{format(obj.value.normalize(), 'f')} {obj.unit}"
+        return f"{plain_decimal(obj.value)} {obj.unit}"
 
     @admin.display(description="origin", ordering="confidence")
     def origin_label(self, obj):

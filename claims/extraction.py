@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .numbers import plain_decimal
+
 EXTRACTOR_VERSION = "1.0.0"
 
 # -- vocabulary ------------------------------------------------------------------------
@@ -204,7 +206,7 @@ class Candidate:
 
     def as_dict(self) -> dict:
         data = dict(self.__dict__)
-        data["value"] = None if self.value is None else format(self.value.normalize(), "f")
+        data["value"] = plain_decimal(self.value)
         data["as_of"] = None if self.as_of is None else self.as_of.isoformat()
         return data
 

@@ -10,6 +10,7 @@ from django.db.models.expressions import RawSQL
 
 from . import spans, workflow
 from .models import Claim, Evidence, ReviewNote, Source
+from .numbers import plain_decimal
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,6 @@ def _claim_json_sql(editor: bool) -> str:
     return f"{_object(pairs)}::text"
 
 
-def _decimal(value) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
-
-
 def claim_rows(rows: list[dict], *, editor: bool) -> list[dict]:
     """Shape claim rows (from claim_values) as the API's claim JSON, with evidence and, for
     editors, notes and reviewer: two more queries whatever the page size.
@@ -162,7 +159,7 @@ def claim_rows(rows: list[dict], *, editor: bool) -> list[dict]:
         evidence[item["claim_id"]].append(
             {
                 "id": item["id"], "url": item["url"], "title": item["title"], "publisher": item["publisher"],
-                "stance": item["stance"], "value_found": _decimal(item["value_found"]),
+                "stance": item["stance"], "value_found": plain_decimal(item["value_found"]),
                 "retrieved_on": item["retrieved_on"], "note": item["note"],
                 "created_at": item["created_at"],
             }
@@ -184,7 +181,7 @@ def claim_rows(rows: list[dict], *, editor: bool) -> list[dict]:
             "id": row["id"], "source": row["source_id"], "source_url": row["source__url"],
             "source_title": row["source__title"], "span_start": row["span_start"], "span_end": row["span_end"],
             "quote": row["quote"], "prefix": row["prefix"], "suffix": row["suffix"], "statement": row["statement"],
-            "kind": row["kind"], "subject": row["subject"], "value": _decimal(row["value"]), "unit": row["unit"],
+            "kind": row["kind"], "subject": row["subject"], "value": plain_decimal(row["value"]), "unit": row["unit"],
             "qualifier": row["qualifier"], "as_of": row["as_of"], "as_of_precision": row["as_of_precision"],
             "status": row["status"], "anchor_state": row["anchor_state"], "origin": row["origin"],
             "confidence": row["confidence"], "evidence": evidence[row["id"]],

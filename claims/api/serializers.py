@@ -6,15 +6,14 @@ from rest_framework import serializers
 
 from claims import services, workflow
 from claims.models import NOTE_MAX_CHARS, Claim, Evidence, ReviewNote, Source
+from claims.numbers import plain_decimal
 
 
 class PlainDecimalField(serializers.DecimalField):
     """A decimal as a string without padding zeros: "50000000000", "6.9"."""
 
     def to_representation(self, value):
-        if value is None:
-            return None
-        return format(super().to_internal_value(value).normalize(), "f")
+        return None if value is None else plain_decimal(super().to_internal_value(value))
 
 
 class ErrorSerializer(serializers.Serializer):
