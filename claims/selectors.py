@@ -70,6 +70,13 @@ EVIDENCE_COLUMNS = [
 ]  # fmt: skip
 
 
+def claim_json(queryset, pk: int, *, editor: bool) -> tuple[object, int] | None:
+    """One claim as the API's JSON and its version (for the ETag), or None when ``queryset``
+    does not hold it: the list's single query, for the detail."""
+    rows = list(claim_values(queryset.filter(pk=pk), editor=editor))
+    return (claim_rows(rows, editor=editor)[0], rows[0]["version"]) if rows else None
+
+
 def claim_values(queryset, *, editor: bool):
     """The claim list's rows as dicts, in one query.
 
@@ -78,7 +85,7 @@ def claim_values(queryset, *, editor: bool):
     holds the columns, with the source's url and title joined in, for ``claim_rows``.
     """
     if connection.vendor == "postgresql":
-        keys = dict.fromkeys(["id", *(field.lstrip("-") for field in queryset.query.order_by)])
+        keys = dict.fromkeys(["id", "version", *(field.lstrip("-") for field in queryset.query.order_by)])
         return queryset.values(*keys, doc=RawSQL(_claim_json_sql(editor), []))
     columns = [*CLAIM_COLUMNS, "reviewed_by__username"] if editor else CLAIM_COLUMNS
     return queryset.values(*columns)

@@ -293,6 +293,9 @@ def assert_list_equals_serializer(client, user, as_editor: bool) -> int:
     assert listed.keys() == expected.keys()
     for pk, row in listed.items():
         assert row == dict(expected[pk]), pk
+        detail = client.get(f"/api/claims/{pk}/")  # the detail is built the same way
+        assert detail.json() == dict(expected[pk]), pk
+        assert detail["ETag"] == f'"{pk}-{expected[pk]["version"]}"'
     return len(listed)
 
 
