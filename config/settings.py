@@ -106,6 +106,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLAIMBOOK_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a stranger cannot lock an editor out everywhere
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "claims.api.throttling.client_ip"  # the throttle's idea of the address
 
 # -- Content-Security-Policy (django-csp): only Claimbook's own scripts, styles and images ------
 # The API documentation pages widen it for what Swagger UI and Redoc need (claims/api/urls.py).
@@ -236,6 +237,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "claims.api.schema.ClaimbookAutoSchema",
     "EXCEPTION_HANDLER": "claims.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["claims.api.throttling.AnonymousThrottle"],
+    # Whose address a request is: REMOTE_ADDR, or with N reverse proxies in front, the address
+    # the outermost one saw (X-Forwarded-For's Nth entry from the right). DRF's default (None)
+    # trusts the whole header, which lets any client pick a new address per request.
+    "NUM_PROXIES": int(os.environ.get("CLAIMBOOK_PROXY_COUNT", "0")),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

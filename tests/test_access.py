@@ -185,3 +185,35 @@ def test_every_admin_page_carries_the_content_security_policy(world):
     docs = APIClient().get("/api/redoc/")["Content-Security-Policy"]
     assert "style-src 'self' 'unsafe-inline'" in docs  # Redoc styles itself inline; its scripts stay 'self'
     assert "script-src 'self';" in docs + ";"
+
+
+# -- whose address is it: a client cannot pick a new one per request --------------------
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_anonymous_throttle(settings):
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "ANON_THROTTLE_RATE": "3/minute"}
+    client = APIClient()
+    codes = [client.get("/api/claims/", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_behind_a_proxy_each_client_is_counted_by_the_address_the_proxy_saw(settings):
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "ANON_THROTTLE_RATE": "3/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    first = [APIClient().get("/api/claims/", HTTP_X_FORWARDED_FOR="forged, 198.51.100.1", **proxy).status_code
+             for _ in range(4)]  # fmt: skip
+    other = APIClient().get("/api/claims/", HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy).status_code
+    assert (first, other) == ([200, 200, 200, 429], 200)
+
+
+def test_a_forged_x_forwarded_for_does_not_escape_the_login_lockout(django_user_model):
+    django_user_model.objects.create_superuser("chief", "chief@claimbook.example", "the-right-password-4q")
+    for i in range(5):
+        Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").post(
+            "/admin/login/", {"username": "chief", "password": "guess"}
+        )
+    response = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.99").post(
+        "/admin/login/", {"username": "chief", "password": "the-right-password-4q"}
+    )
+    assert response.status_code == 429

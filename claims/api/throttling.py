@@ -1,7 +1,13 @@
 """Rate limits for anonymous callers, read from settings.CLAIMBOOK at request time."""
 
 from django.conf import settings
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+
+
+def client_ip(request) -> str:
+    """The client's address as the API's throttle sees it (REST_FRAMEWORK["NUM_PROXIES"],
+    set by CLAIMBOOK_PROXY_COUNT); django-axes counts failed logins by the same address."""
+    return BaseThrottle().get_ident(request)
 
 
 class AnonymousThrottle(AnonRateThrottle):
