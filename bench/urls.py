@@ -9,17 +9,10 @@ from django.urls import path
 
 from claims.models import Claim, Evidence
 from claims.numbers import plain_decimal
-from config.urls import handler404, handler500  # noqa: F401 (read from the root URLconf)
+from claims.selectors import CLAIM_COLUMNS as CLAIM_FIELDS
+from claims.selectors import EVIDENCE_COLUMNS as EVIDENCE_FIELDS
+from config.urls import handler400, handler404, handler500  # noqa: F401 (read from the root URLconf)
 from config.urls import urlpatterns as claimbook_urlpatterns
-
-CLAIM_FIELDS = [
-    "id", "source_id", "source__url", "source__title", "span_start", "span_end", "quote", "prefix", "suffix",
-    "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
-    "anchor_state", "origin", "confidence", "reviewed_at", "created_at", "updated_at", "version",
-]  # fmt: skip
-EVIDENCE_FIELDS = [
-    "id", "claim_id", "url", "title", "publisher", "stance", "value_found", "retrieved_on", "note", "created_at",
-]  # fmt: skip
 
 
 def bare_verified(request):
