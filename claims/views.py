@@ -45,16 +45,10 @@ def write_transaction(request):
     nothing was changed. Only a failure during the commit itself leaves the outcome unknown,
     and the answer then says so instead of guessing.
     """
-    atomic = transaction.atomic()
-    atomic.__enter__()
     request.claimbook_write = "open"
-    try:
+    with transaction.atomic():
         yield
-    except BaseException as exc:
-        atomic.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    request.claimbook_write = "committing"
-    atomic.__exit__(None, None, None)
+        request.claimbook_write = "committing"  # reached only when the write raised nothing
     request.claimbook_write = "committed"
 
 
@@ -72,9 +66,14 @@ def database_unavailable(request) -> HttpResponse:
     else:
         detail, code = RETRY, "database_unavailable"
     logger.warning("Database unavailable during %s %s (%s)", request.method, request.path, code)
-    if request.path.startswith(("/api/", "/healthz")):
-        response = JsonResponse({"detail": detail, "code": code}, status=503)
-    else:
-        response = HttpResponse(detail, content_type="text/plain; charset=utf-8", status=503)
+    response = error_answer(request, 503, detail, code)
     response["Retry-After"] = "5"
     return response
+
+
+def error_answer(request, status: int, detail: str, code: str) -> HttpResponse:
+    """An error outside DRF's views: the API's JSON shape under /api/ and /healthz, plain text
+    for people elsewhere."""
+    if request.path.startswith(("/api/", "/healthz")):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return HttpResponse(detail, content_type="text/plain; charset=utf-8", status=status)

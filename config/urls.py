@@ -32,8 +32,10 @@ def handler404(request, exception):
 def handler400(request, exception):
     """A request over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 that says so; other bad requests 400."""
     from django.core.exceptions import RequestDataTooBig
-    from django.http import HttpResponse, JsonResponse
+    from django.http import JsonResponse
     from django.views import defaults
+
+    from claims.views import error_answer
 
     if isinstance(exception, RequestDataTooBig):
         from django.conf import settings
@@ -42,9 +44,7 @@ def handler400(request, exception):
             f"The request is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes "
             "(CLAIMBOOK_MAX_FORM_BYTES); nothing was saved."
         )
-        if request.path.startswith("/api/"):
-            return JsonResponse({"detail": detail, "code": "payload_too_large"}, status=413)
-        return HttpResponse(detail, content_type="text/plain; charset=utf-8", status=413)
+        return error_answer(request, 413, detail, "payload_too_large")
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception)

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
@@ -41,8 +42,8 @@ CONFLICT = OpenApiResponse(
 )
 
 
-def etag_of(claim: Claim) -> str:
-    return f'"{claim.pk}-{claim.version}"'
+def etag(pk: int, version: int) -> str:
+    return f'"{pk}-{version}"'
 
 
 def expected_version(request, claim: Claim) -> int | None:
@@ -106,7 +107,7 @@ class ClaimViewSet(
         return queryset
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        if request.method in SAFE_METHODS:
             return super().dispatch(request, *args, **kwargs)
         # A write and the fresh read of its answer in one transaction (see write_transaction).
         with write_transaction(request):
@@ -133,7 +134,7 @@ class ClaimViewSet(
             raise Http404
         data, version = found
         response = Response(data)
-        response["ETag"] = f'"{pk}-{version}"'
+        response["ETag"] = etag(pk, version)
         return response
 
     @extend_schema(
@@ -254,7 +255,7 @@ class ClaimViewSet(
             )
         url = request.build_absolute_uri(f"/api/claims/{claim.pk}/")
         response = Response(serializers.claim_review(claim, url), content_type="application/ld+json")
-        response["ETag"] = etag_of(claim)
+        response["ETag"] = etag(claim.pk, claim.version)
         return response
 
     def _require(self, request, permission: str, message: str) -> None:
@@ -264,7 +265,7 @@ class ClaimViewSet(
     def _claim_response(self, claim: Claim, code: int) -> Response:
         fresh = get_object_or_404(self.get_queryset(), pk=claim.pk)
         response = Response(serializers.EditorClaimSerializer(fresh).data, status=code)
-        response["ETag"] = etag_of(fresh)
+        response["ETag"] = etag(fresh.pk, fresh.version)
         return response
 
 
