@@ -60,11 +60,20 @@ def editor_api(editor):
 
 
 @pytest.fixture
-def editor(db):
-    from django.contrib.auth.models import Group
+def groups(db) -> dict:
+    """The Editors and Readers groups by name. A data migration makes them; transactional
+    tests start from a flushed database without them, so they are made again here."""
+    from django.contrib.auth.models import Group, Permission
 
+    from claims import roles
+
+    return roles.ensure_groups(group_model=Group, permission_model=Permission)
+
+
+@pytest.fixture
+def editor(groups):
     user = UserFactory(username="editor")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(groups["Editors"])
     return user
 
 

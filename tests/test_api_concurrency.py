@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -12,11 +11,6 @@ from claims.models import Claim
 from tests.factories import ClaimFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def editors_group() -> Group:
-    # Transactional tests flush the database, data-migration groups included: make them again.
-    return roles.ensure_groups(group_model=Group, permission_model=Permission)[roles.EDITORS]
 
 
 def race(claim: Claim, editors: list, etag: str) -> list[int]:
@@ -42,8 +36,8 @@ def race(claim: Claim, editors: list, etag: str) -> list[int]:
 
 
 @pytest.mark.parametrize("round_", range(5))
-def test_two_editors_with_the_same_etag_exactly_one_wins(round_):
-    group = editors_group()
+def test_two_editors_with_the_same_etag_exactly_one_wins(round_, groups):
+    group = groups[roles.EDITORS]
     editors = [UserFactory(username=f"editor-{round_}-{i}") for i in range(2)]
     for user in editors:
         user.groups.add(group)
@@ -56,8 +50,8 @@ def test_two_editors_with_the_same_etag_exactly_one_wins(round_):
     assert claim.history.count() == 2  # the creation and exactly one accepted change
 
 
-def test_eight_writers_with_the_same_etag_one_wins():
-    group = editors_group()
+def test_eight_writers_with_the_same_etag_one_wins(groups):
+    group = groups[roles.EDITORS]
     editors = [UserFactory(username=f"writer-{i}") for i in range(8)]
     for user in editors:
         user.groups.add(group)

@@ -22,18 +22,6 @@ def snapshot() -> dict:
     return {model._meta.label: sorted(map(repr, model.objects.values_list())) for model in MODELS}
 
 
-@pytest.fixture
-def editor():
-    from django.contrib.auth.models import Permission
-
-    from claims import roles
-    from tests.factories import UserFactory
-
-    user = UserFactory(username="editor")
-    user.groups.add(roles.ensure_groups(group_model=Group, permission_model=Permission)[roles.EDITORS])
-    return user
-
-
 def test_a_backup_restores_every_row_exactly_into_an_emptied_database(demo, editor, tmp_path):
     claim = demo.claims.filter(status="in_review").first()
     services.evidence_add(claim=claim, by=editor, url="https://example.org/budget", title="Budget <b>2020</b>",

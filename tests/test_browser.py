@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from claims import roles
@@ -63,9 +62,8 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def newsroom(db):
-    """The demo, the roles (a transactional test starts from an empty database) and an editor."""
-    groups = roles.ensure_groups(group_model=Group, permission_model=Permission)
+def newsroom(groups):
+    """The demo, the roles (see the groups fixture) and an editor."""
     call_command("loaddata", "demo", verbosity=0)
     editor = UserFactory(username="editor")
     editor.set_password(PASSWORD)

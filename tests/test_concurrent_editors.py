@@ -13,7 +13,6 @@ import random
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
@@ -74,8 +73,8 @@ def writer(index: int, user, claim_ids: list[int], log: list, barrier: threading
         connection.close()
 
 
-def test_many_editors_at_once_lose_no_write_and_break_no_rule():
-    editors = roles.ensure_groups(group_model=Group, permission_model=Permission)[roles.EDITORS]
+def test_many_editors_at_once_lose_no_write_and_break_no_rule(groups):
+    editors = groups[roles.EDITORS]
     users = [UserFactory(username=f"editor-{i}") for i in range(THREADS)]
     for user in users:
         user.groups.add(editors)

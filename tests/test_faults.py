@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import ReviewNote
-from tests.factories import ClaimFactory, EvidenceFactory, UserFactory
+from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -40,18 +40,6 @@ def terminate_other_backends() -> int:
 def _reconnect_after_the_test():
     yield
     connection.close()  # a connection a test killed; the flush after the test opens a new one
-
-
-@pytest.fixture
-def editor():
-    """An editor; transactional tests run on a flushed database, without the migration's groups."""
-    from django.contrib.auth.models import Group, Permission
-
-    from claims import roles
-
-    user = UserFactory(username="editor")
-    user.groups.add(roles.ensure_groups(group_model=Group, permission_model=Permission)[roles.EDITORS])
-    return user
 
 
 def url_of_the_test_database() -> str:
