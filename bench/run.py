@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,28 +22,21 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.report import replace_block
+from bench.harness import (
+    PG,
+    PY,
+    ROOT,
+    database_exists,
+    fresh_database,
+    replace_block,
+    sh,
+    start_gunicorn,
+    stop,
+    wait_for,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
 DB_NAME = "claimbook_bench"
-PG = os.environ.get("PG_URL_BASE", "postgres://postgres@127.0.0.1:5432")
 APP, PEER = "127.0.0.1:8810", "127.0.0.1:8811"
-
-
-def sh(*args, env=None, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=True, **kwargs)
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
 
 
 def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) -> dict:
@@ -124,16 +116,10 @@ def main() -> int:
     database_url = f"{PG}/{DB_NAME}"
     env = {"DATABASE_URL": database_url, "DEBUG": "0", "CLAIMBOOK_ANON_THROTTLE_RATE": "",
            "CLAIMBOOK_ROOT_URLCONF": "bench.urls"}  # fmt: skip
-    admin_url = f"{PG}/postgres"
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not (options.reuse and exists):
-            conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-            exists = None
-    if not exists:
+    if not (options.reuse and database_exists(DB_NAME)):
+        fresh_database(DB_NAME)
         sh(PY, "manage.py", "migrate", "-v0", env=env)
         started = time.perf_counter()
         sh(PY, "manage.py", "generate_claims", "--sources", "2000", "--claims", "100000", env=env)
@@ -151,22 +137,18 @@ def main() -> int:
     metadata = lite.with_suffix(".json")
     metadata.write_text(json.dumps({"databases": {"bench-claims": {"queries": {"verified_page": FULL_PAGE_SQL}}}}))
 
-    app = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "--bind", APP, "--access-logfile", "/dev/null",
-         "config.wsgi"], cwd=ROOT, env={**os.environ, **env}, start_new_session=True,
-    )  # fmt: skip
+    app = start_gunicorn(APP, env)
     peer = subprocess.Popen(
         [str(ROOT / ".venv/bin/datasette"), "serve", str(lite), "--host", "127.0.0.1", "--port", PEER.split(":")[1],
          "--setting", "default_page_size", "50", "--metadata", str(metadata)], cwd=ROOT, start_new_session=True,
          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_for(f"http://{APP}/healthz")
         wait_for(f"http://{PEER}/-/versions.json")
         return measure(options, env)
     finally:
         for process in (app, peer):
-            os.killpg(process.pid, signal.SIGTERM)
+            stop(process)
 
 
 def session_cookie() -> str:

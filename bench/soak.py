@@ -20,7 +20,6 @@ import http.client
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -28,12 +27,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.report import replace_block
+from bench.harness import PY, ROOT, fresh_database, replace_block, sh, start_gunicorn, stop
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
 DB_NAME = "claimbook_soak"
-PG = os.environ.get("PG_URL_BASE", "postgres://postgres@127.0.0.1:5432")
 HOST, PORT = "127.0.0.1", 8812
 READS = [
     ("list", "/api/claims/"),
@@ -41,10 +37,6 @@ READS = [
     ("search", "/api/claims/?q=defense%20budget"),
     ("sync", "/api/claims/?ordering=updated_at,id&updated_after=2020-01-01T00:00:00Z"),
 ]
-
-
-def sh(*args, env=None):
-    subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=True)
 
 
 class Client:
@@ -173,9 +165,6 @@ def terminate_backends(database_url: str) -> int:
 def prepare(database_url: str, env: dict) -> tuple[str, list[int], list[int], dict]:
     import psycopg
 
-    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
     sh(PY, "manage.py", "migrate", "-v0", env=env)
     sh(PY, "manage.py", "loaddata", "demo", "-v0", env=env)
     sh(PY, "manage.py", "generate_claims", "--sources", "200", "--claims", "10000", env=env)
@@ -184,8 +173,7 @@ def prepare(database_url: str, env: dict) -> tuple[str, list[int], list[int], di
         "u = User.objects.create_user('soak.editor', is_staff=True); u.groups.add(Group.objects.get(name='Editors'));"
         "print(Token.objects.create(user=u).key)"
     )
-    token = subprocess.run([PY, "manage.py", "shell", "-c", script], cwd=ROOT, env={**os.environ, **env},
-                           capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]  # fmt: skip
+    token = sh(PY, "manage.py", "shell", "-c", script, env=env, capture_output=True, text=True).stdout.split()[-1]
     with psycopg.connect(database_url) as conn:
         conn.execute(
             "UPDATE claims_claim SET status = 'in_review', reviewed_at = NULL, reviewed_by_id = NULL "
@@ -256,20 +244,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--report", default=str(ROOT / "docs" / "reliability.md"))
     options = parser.parse_args()
-    database_url = f"{PG}/{DB_NAME}"
+    database_url = fresh_database(DB_NAME)
     env = {"DATABASE_URL": database_url, "DEBUG": "0", "CLAIMBOOK_ANON_THROTTLE_RATE": "", "CONN_MAX_AGE": "600"}
     token, write_ids, read_ids, start = prepare(database_url, env)
-    app = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "--bind", f"{HOST}:{PORT}",
-         "--access-logfile", "/dev/null", "config.wsgi"],
-        cwd=ROOT, env={**os.environ, **env}, start_new_session=True, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    app = start_gunicorn(f"{HOST}:{PORT}", env)
     try:
-        deadline = time.time() + 30
-        while Client().request("GET", "/healthz")[0] != 200:
-            if time.time() > deadline:
-                raise SystemExit("gunicorn did not answer /healthz")
-            time.sleep(0.3)
         soak = Soak(token, write_ids, read_ids)
         threads = [threading.Thread(target=soak.worker, args=(i,), daemon=True) for i in range(options.concurrency)]
         for thread in threads:
@@ -296,7 +275,7 @@ def main() -> int:
             thread.join(timeout=60)
         result = check(database_url, soak, start)
     finally:
-        os.killpg(app.pid, signal.SIGTERM)
+        stop(app)
     report(options, soak, result, rss, faults)
     clean_5xx = sum(n for (phase, code), n in soak.codes.items() if phase == "clean" and (code >= 500 or code == 0))
     return 1 if clean_5xx or result["problems"] else 0
