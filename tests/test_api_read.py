@@ -336,3 +336,11 @@ def test_the_list_writes_edge_values_exactly_as_the_serializer(editor_api, edito
     assert [row["evidence"][0]["value_found"] for row in rows] == ["50000000000", "0.125", "-3.5", None]
     assert assert_list_equals_serializer(editor_api, editor, True) == 4
     assert assert_list_equals_serializer(APIClient(), editor, False) == 4
+
+
+def test_the_renderer_writes_a_stray_decimal_as_every_figure_is_written():
+    from claims.api.renderers import dumps
+
+    assert dumps({"value": Decimal("50000000000.000000"), "ratio": Decimal("0.1250")}) == (
+        b'{"value":"50000000000","ratio":"0.125"}'
+    )

@@ -12,12 +12,14 @@ import orjson
 from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer
 
+from claims.numbers import plain_decimal
+
 OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
 
 
 def _default(value):
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return plain_decimal(value)
     if isinstance(value, Promise):  # lazy translations in error messages
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
