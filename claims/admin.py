@@ -332,7 +332,15 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
                 item.added_by = request.user
             item.save()
         for item in formset.deleted_objects:
-            item.delete()
+            if isinstance(item, Evidence):
+                # Through the service: a verdict that loses its last evidence goes back to review.
+                before = form.instance.version
+                claim = services.evidence_delete(evidence=item, by=request.user)
+                if form.cleaned_data.get("expected_version") == before:
+                    form.cleaned_data["expected_version"] = claim.version  # moved by this same save
+                form.instance.version, form.instance.status = claim.version, claim.status
+            else:
+                item.delete()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -2,8 +2,14 @@
 
 ``sentences`` splits a text, ``quantities`` finds every figure in it (digits, number
 words, money, percentages, units, dates, durations, ratios, fact-carrying ordinals) with
-its half-open code-point span, and ``candidates`` turns them into claims an editor can
-accept or dismiss. Deterministic: the same text always gives the same output.
+its half-open code-point span, and ``extract`` (or ``candidates``) turns them into claims an
+editor can accept or dismiss. Deterministic: the same text always gives the same output.
+
+Any text at all is read in time and memory linear in its length: no pattern backtracks over a
+run of characters more than a bounded number of times, every look left or right of a figure
+is a bounded window, sentences and figures are produced lazily, a statement is at most
+``STATEMENT_WINDOW`` characters around its figure, and ``extract`` stops at ``limit``
+candidates. bench/extraction_adversarial.py measures it on hostile texts.
 """
 
 from __future__ import annotations
@@ -14,9 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from . import units
 from .numbers import plain_decimal
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.1.0"
+# The longest statement the extractor writes; the model holds 2,000 (models.STATEMENT_MAX_CHARS).
+STATEMENT_MAX_CHARS = 2_000
+# Characters kept either side of the figure when its sentence is too long to be the statement.
+STATEMENT_WINDOW = 300
 
 # -- vocabulary ------------------------------------------------------------------------
 
@@ -76,6 +87,15 @@ _UNIT_WORDS = {
     "decades": "decade", "decade": "decade", "centuries": "century", "century": "century",
 }  # fmt: skip
 _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "years", "decade", "century"}
+# Units the extractor writes without a table ("ratio" for "twice", "year" for 2019, ...).
+_LITERAL_UNITS = {"ratio", "count", "year", "decade", "century", "second", "ordinal"}
+# Every unit the extractor can produce; each is a code of Claimbook's one vocabulary.
+UNITS_PRODUCED = frozenset(
+    {*_UNIT_WORDS.values(), *_CURRENCY_WORDS.values(), *_CURRENCY_SYMBOLS.values(), *_LITERAL_UNITS, *_TIME_UNITS}
+)
+_UNKNOWN = UNITS_PRODUCED - units.CODES
+if _UNKNOWN:  # a table above names a unit the vocabulary (claims/units.py) does not have
+    raise ImportError(f"the extractor produces units Claimbook does not know: {', '.join(sorted(_UNKNOWN))}")
 
 _LEFT_QUALIFIERS = {
     "about": "about", "around": "about", "roughly": "about", "approximately": "about", "some": "about",
@@ -112,8 +132,13 @@ _MONTH = (
     rf"|(?:{_alternation(k.capitalize() for k in _MONTHS if len(k) <= 4 and k not in {'may', 'june', 'july'})})\.?)"
 )
 # Thousands grouped by commas or spaces ("3,400", "816 000"); a space group must stand free,
-# so "KN-25 600mm" stays two numbers.
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[\u2009\u202f\u00a0 ]\d{3})+(?![\d,.]\d)(?![A-Za-z])|\d+(?:\.\d+)?"
+# so "KN-25 600mm" stays two numbers. At most 20 groups: the regex engine keeps a backtracking
+# entry per repetition, and a million groups in a row cost 300 MB; 20 groups are already far
+# past any figure (_MAX_FIGURE_CHARS).
+_DIGITS = (
+    r"\d{1,3}(?:,\d{3}){1,20}(?:\.\d+)?|\d{1,3}(?:[\u2009\u202f\u00a0 ]\d{3}){1,20}(?![\d,.]\d)(?![A-Za-z])"
+    r"|\d+(?:\.\d+)?"
+)
 
 _CORE = re.compile(
     rf"""
@@ -155,7 +180,7 @@ _CURRENCY_CODE_BEFORE = re.compile(rf"\b(?P<cur>{_alternation(_CURRENCY_CODES)})
 _LEFT_QUALIFIER = re.compile(rf"(?:^|\b)(?P<q>(?i:{_alternation(_LEFT_QUALIFIERS)}))\s+$")
 _RANGE_TOP_BEFORE = re.compile(rf"\b[Bb]etween\s+\S*(?:{_DIGITS})\S*(?:\s+\w+)?\s+and\s+\S?$")
 _SINCE_BEFORE = re.compile(r"\b(?P<q>[Ss]ince|[Ee]arly|[Ll]ate|[Mm]id-)\s*$")
-_RANGE_UNIT = re.compile(rf"\s+(?:and|to|-|–)\s+(?:{_DIGITS})(?P<rest>\s?(?:%|[a-zA-Z ]+))")
+_RANGE_UNIT = re.compile(rf"\s+(?:and|to|-|–)\s+(?:{_DIGITS})(?P<rest>\s?(?:%|[a-zA-Z ]{{1,40}}))")
 _ORDINAL_FACT = re.compile(
     r"\s+(?:(?:straight|consecutive|successive)\s+\w+|(?:\w+\s+){0,2}?(?:in\s+a\s+row|running)\b|time\b)"
 )
@@ -170,6 +195,9 @@ _DATELINE = re.compile(rf"^(?P<date>{_MONTH}\s+\d{{1,2}},\s+(?:19|20)\d\d):", re
 _LIST_MARKER = re.compile(r"^[ \t]*\d+\.\s", re.MULTILINE)
 _HAS_DIGIT_OR_LETTER = re.compile(r"[\w]")
 _PROGRESS_STEP = 65536
+# A run of digits longer than this is a code, a hash or an attack, not a figure a newsroom
+# prints ("1,000,000,000,000,000,000,000" is 29): it is never turned into a number.
+_MAX_FIGURE_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -184,6 +212,10 @@ class Quantity:
     as_of: date | None = None
     as_of_precision: str = ""
     confidence: float = 0.5
+
+    def __post_init__(self):
+        if self.unit not in units.CODES:
+            raise ValueError(units.refusal(self.unit))
 
 
 @dataclass(frozen=True)
@@ -218,31 +250,46 @@ _ABBREVIATIONS = {
     "inc", "ltd", "co", "corp", "vs", "etc", "e.g", "i.e", "no", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "a.m", "p.m", "approx", "est",
 }  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,80}\n)|\n")
+# A run of end punctuation is matched from its first character only ((?<!...)) and never given
+# back (possessive ++, *+): "1" and 100,000 full stops is one attempt, not 100,000 attempts
+# that each read the rest of the run.
+_SENTENCE_END = re.compile(
+    r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,80}\n)|\n"
+)
+_ABBREVIATION_BEFORE = re.compile(r"([\w.]+)\.$")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Half-open spans of the sentences of ``text``, whitespace trimmed, in order."""
-    spans, start = [], 0
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str):
+    """The spans of ``sentences``, one at a time."""
+    start = 0
     for match in _SENTENCE_END.finditer(text):
         end = match.end() if match.group().strip() else match.start()
         if match.group()[0] == ".":
-            word = re.search(r"([\w.]+)\.$", text[max(start, match.start() - 12) : match.start() + 1])
+            word = _ABBREVIATION_BEFORE.search(text[max(start, match.start() - 12) : match.start() + 1])
             if word and (word.group(1).lower() in _ABBREVIATIONS or len(word.group(1)) == 1):
                 continue
-        _add_trimmed(spans, text, start, end)
+        span = _trimmed(text, start, end)
+        if span is not None:
+            yield span
         start = match.end()
-    _add_trimmed(spans, text, start, len(text))
-    return spans
+    span = _trimmed(text, start, len(text))
+    if span is not None:
+        yield span
 
 
-def _add_trimmed(spans: list, text: str, start: int, end: int) -> None:
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start and _HAS_DIGIT_OR_LETTER.search(text, start, end):
-        spans.append((start, end))
+        return start, end
+    return None
 
 
 # -- quantities ------------------------------------------------------------------------
@@ -271,18 +318,30 @@ def _is_name_number(text: str, start: int, end: int) -> bool:
         return True
     if after == "-" and text[end + 1 : end + 2].isalpha() and not _UNIT_AFTER.match(text, end):
         return False  # "11-month", "600-mile": a compound, handled by the unit match
-    previous = re.search(r"([A-Za-z]+)\s$", text[max(0, start - 20) : start])
+    previous = _PREVIOUS_WORD.search(text[max(0, start - 20) : start])
     if (
         previous
         and previous.group(1)[0].isupper()
         and previous.group(1).lower() not in _NOT_NAMES
         and previous.group(1) not in _CURRENCY_CODES
     ):
-        word_start = start - len(previous.group(0))
-        at_sentence_start = not text[:word_start].rstrip() or text[:word_start].rstrip()[-1] in ".!?:\n"
+        before = _last_visible(text, start - len(previous.group(0)))
+        at_sentence_start = before == "" or before in ".!?:"
         if not at_sentence_start and previous.group(1).lower() not in _MONTHS:
             return True
     return False
+
+
+_PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\s$")
+
+
+def _last_visible(text: str, end: int) -> str:
+    """The last character before ``end`` that is not white space, or "" (a scan, not a copy of
+    ``text[:end]``: each run of white space is read for one figure at most)."""
+    index = end - 1
+    while index >= 0 and text[index].isspace():
+        index -= 1
+    return text[index] if index >= 0 else ""
 
 
 def _extend_right(text: str, end: int, value: Decimal, unit: str) -> tuple[int, Decimal, str]:
@@ -352,10 +411,14 @@ def quantities(text: str, *, default_as_of: date | None = None, progress=None) -
     dateline itself and list numbering ("1. ") are not figures. ``progress(done, total)``,
     when given, is called every 64 KiB of text.
     """
+    return list(iter_quantities(text, default_as_of=default_as_of, progress=progress))
+
+
+def iter_quantities(text: str, *, default_as_of: date | None = None, progress=None):
+    """The quantities of ``quantities``, one at a time (the caller may stop early)."""
     list_markers = {m.end() - len(m.group().lstrip()) for m in _LIST_MARKER.finditer(text)}
     datelines = [(m.start(), m.end(), _parse_date(m.group("date"))) for m in _DATELINE.finditer(text)]
     dateline_starts = [start for start, _, _ in datelines]
-    found: list[Quantity] = []
     position, reported = 0, 0
     for match in _CORE.finditer(text):
         start = match.start()
@@ -370,11 +433,10 @@ def quantities(text: str, *, default_as_of: date | None = None, progress=None) -
         context = datelines[index][2] if index >= 0 else default_as_of
         quantity = _read(text, match.lastgroup, match, context)
         if quantity is not None:
-            found.append(quantity)
             position = quantity.end
+            yield quantity
     if progress is not None:
         progress(len(text), len(text))
-    return found
 
 
 def _parse_date(value: str) -> date:
@@ -464,7 +526,7 @@ def _read(text: str, kind: str, match: re.Match, context: date | None) -> Quanti
                         0.6)  # fmt: skip
     # plain numbers: digits or words
     is_digits = kind == "num"
-    if is_digits and _is_name_number(text, start, end):
+    if is_digits and (len(token) > _MAX_FIGURE_CHARS or _is_name_number(text, start, end)):
         return None
     value = _number_value(token)
     if value is None:
@@ -543,46 +605,113 @@ def subject_of(sentence: str) -> str:
     """The first proper name of a sentence that is not a month or a sentence opener."""
     for match in _SUBJECT.finditer(sentence):
         words = match.group(1).split()
-        while words and (words[0] in _NOT_SUBJECTS or words[0].lower().rstrip(".") in _MONTHS):
-            words = words[1:]
-        name = " ".join(words).rstrip(".,’'")
+        first = 0
+        while first < len(words) and (words[first] in _NOT_SUBJECTS or words[first].lower().rstrip(".") in _MONTHS):
+            first += 1
+        name = " ".join(words[first:]).rstrip(".,’'")
         if name and not re.fullmatch(r"[\d\W]+", name):
             return name.removesuffix("’s").removesuffix("'s")
     return ""
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """What ``extract`` found: the candidates, and where it stopped if it reached its limit."""
+
+    candidates: list[Candidate]
+    capped_at: int | None = None  # offset of the first figure left out, when ``limit`` was reached
+
+
 def candidates(text: str, *, default_as_of: date | None = None, progress=None) -> list[Candidate]:
     """Candidate claims for every quantity in ``text``, with their sentences as statements."""
-    sentence_spans = sentences(text)
-    starts = [start for start, _ in sentence_spans]
-    result, last_subject = [], ""
-    subjects: dict[int, str] = {}
-    for quantity in quantities(text, default_as_of=default_as_of, progress=progress):
-        index = max(0, bisect.bisect_right(starts, quantity.start) - 1)
-        s_start, s_end = sentence_spans[index] if sentence_spans else (quantity.start, quantity.end)
-        sentence = text[s_start:s_end]
-        if index not in subjects:
-            subjects[index] = subject_of(sentence) or last_subject
-        last_subject = subjects[index]
-        result.append(
-            Candidate(
-                span_start=quantity.start,
-                span_end=quantity.end,
-                quote=text[quantity.start : quantity.end],
-                statement=_statement(sentence),
-                kind="quantitative",
-                subject=subjects[index][:200],
-                value=quantity.value,
-                unit=quantity.unit,
-                qualifier=quantity.qualifier,
-                as_of=quantity.as_of,
-                as_of_precision=quantity.as_of_precision if quantity.as_of else "",
-                confidence=quantity.confidence,
-            )
+    return extract(text, default_as_of=default_as_of, progress=progress).candidates
+
+
+def extract(text: str, *, default_as_of: date | None = None, limit: int | None = None, progress=None) -> Extraction:
+    """The candidates of ``text``, at most ``limit`` of them: reading stops at the first figure
+    past the limit, so a text of a million figures costs what its first ``limit`` do."""
+    found: list[Candidate] = []
+    for candidate in _iter_candidates(text, default_as_of, progress):
+        if limit is not None and len(found) >= limit:
+            if progress is not None:
+                progress(len(text), len(text))
+            return Extraction(found, capped_at=candidate.span_start)
+        found.append(candidate)
+    return Extraction(found)
+
+
+def _iter_candidates(text: str, default_as_of: date | None, progress):
+    # Sentences and figures both come in text order: walk them side by side, so neither list
+    # is ever held whole. A figure belongs to the last sentence starting at or before it (the
+    # first sentence for a figure before any).
+    sentence_iter = iter_sentences(text)
+    current, upcoming = None, next(sentence_iter, None)
+    subject_of_sentence, subject = None, ""
+    for quantity in iter_quantities(text, default_as_of=default_as_of, progress=progress):
+        if current is None and upcoming is not None:
+            current, upcoming = upcoming, next(sentence_iter, None)
+        while upcoming is not None and upcoming[0] <= quantity.start:
+            current, upcoming = upcoming, next(sentence_iter, None)
+        s_start, s_end = current if current is not None else (quantity.start, quantity.end)
+        if subject_of_sentence != s_start:
+            # A sentence's subject is in its opening words: a sentence of a million words is not
+            # read to its end for it. Without a name of its own it keeps the one before.
+            subject_of_sentence = s_start
+            subject = subject_of(text[s_start : min(s_end, s_start + STATEMENT_MAX_CHARS)]) or subject
+        yield Candidate(
+            span_start=quantity.start,
+            span_end=quantity.end,
+            quote=text[quantity.start : quantity.end],
+            statement=_statement(text, s_start, s_end, quantity),
+            kind="quantitative",
+            subject=subject[:200],
+            value=quantity.value,
+            unit=quantity.unit,
+            qualifier=quantity.qualifier,
+            as_of=quantity.as_of,
+            as_of_precision=quantity.as_of_precision if quantity.as_of else "",
+            confidence=quantity.confidence,
         )
-    return result
 
 
-def _statement(sentence: str) -> str:
-    statement = _DATELINE.sub("", " ".join(sentence.split())).strip()
-    return statement if statement[-1:] in ".!?”\"'" else statement + "."
+_SPACE = re.compile(r"\s")
+
+
+def _statement(text: str, s_start: int, s_end: int, quantity: Quantity) -> str:
+    """The sentence as the claim's statement; for a sentence too long to be one, the words
+    within ``STATEMENT_WINDOW`` characters of the figure, marked "…" where cut."""
+    if s_end - s_start < STATEMENT_MAX_CHARS:
+        statement = _DATELINE.sub("", " ".join(text[s_start:s_end].split())).strip()
+        return statement if statement[-1:] in ".!?”\"'" else statement + "."
+    start = max(s_start, quantity.start - STATEMENT_WINDOW)
+    end = min(s_end, quantity.end + STATEMENT_WINDOW)
+    if start > s_start:  # begin at a word
+        space = _SPACE.search(text, start, quantity.start)
+        start = space.end() if space else start
+    if end < s_end:  # end at a word
+        cut = max((m.start() for m in _SPACE.finditer(text, quantity.end, end)), default=end)
+        end = cut
+    body = " ".join(text[start:end].split())
+    room = STATEMENT_MAX_CHARS - 2
+    if len(body) > room:  # a figure whose own quote is that long: keep its start
+        body = body[:room]
+    return ("…" if start > s_start else "") + body + ("…" if end < s_end else "")
+
+
+class SentenceIndex:
+    """The sentence around any span of a text, after one pass over the text: re-importing asks
+    it whether the words around a reviewed quote changed."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.spans = sentences(text)
+        self.starts = [start for start, _ in self.spans]
+
+    def around(self, start: int, end: int) -> str:
+        """The sentence holding [start, end), white space collapsed; at most ``STATEMENT_WINDOW``
+        characters either side of the span for a very long sentence."""
+        index = bisect.bisect_right(self.starts, start) - 1
+        s_start, s_end = self.spans[index] if index >= 0 else (start, end)
+        s_start = max(min(s_start, start), start - STATEMENT_WINDOW)
+        s_end = min(max(s_end, end), end + STATEMENT_WINDOW)
+        return " ".join(self.text[s_start:s_end].split())

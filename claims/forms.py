@@ -53,6 +53,12 @@ class ClaimAdminForm(forms.ModelForm):
         else:
             del self.fields["new_status"]
 
+    def clean_transition_note(self):
+        note = self.cleaned_data.get("transition_note")
+        if note and not workflow.has_words(note):
+            raise ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")
+        return note
+
     def clean(self):
         cleaned = super().clean()
         claim = self.instance

@@ -14,12 +14,31 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from . import spans, workflow
+from . import numbers, spans, units, workflow
 
 # Longest statement and note accepted: a claim restated is a sentence or two; a reviewer's note
 # may be long, but a megabyte of it is an attack, not a note (forms and the API refuse more).
 STATEMENT_MAX_CHARS = 2_000
 NOTE_MAX_CHARS = 10_000
+
+
+def validate_storable_value(value) -> None:
+    """A figure both databases give back exactly (claims.numbers.check_value), or a ValidationError
+    that says the limit."""
+    try:
+        numbers.check_value(value)
+    except numbers.ValueRefused as exc:
+        raise ValidationError(exc.message, code=exc.code, params=exc.params) from None
+
+
+def validate_has_words(value: str) -> None:
+    if not workflow.has_words(value):
+        raise ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")
+
+
+def validate_unit(value: str) -> None:
+    if value and value not in units.CODES:
+        raise ValidationError(units.refusal(value), code="unknown_unit", params={"unit": value})
 
 
 class Source(models.Model):
@@ -102,27 +121,8 @@ class Claim(models.Model):
         QUANTITATIVE = "quantitative", "Quantitative"
         FACTUAL = "factual", "Factual"
 
-    class Unit(models.TextChoices):
-        USD = "USD", "US dollars"
-        EUR = "EUR", "euros"
-        GBP = "GBP", "pounds sterling"
-        JPY = "JPY", "yen"
-        KRW = "KRW", "won"
-        PERCENT = "percent", "percent"
-        RATIO = "ratio", "ratio (times)"
-        COUNT = "count", "count"
-        KM = "km", "kilometres"
-        MILE = "mile", "miles"
-        MM = "mm", "millimetres"
-        TONNE = "tonne", "tonnes"
-        BARREL = "barrel", "barrels"
-        YEAR = "year", "year (calendar)"
-        DAY = "day", "days"
-        MONTH = "month", "months"
-        YEARS = "years", "years (duration)"
-        DECADE = "decade", "decades"
-        CENTURY = "century", "centuries"
-        ORDINAL = "ordinal", "ordinal (nth)"
+    # The one vocabulary (claims/units.py), as choices: Claim.Unit.USD, Claim.Unit.KM, ...
+    Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])
 
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exactly"
@@ -189,9 +189,11 @@ class Claim(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
-        help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion.",
+        validators=[validate_storable_value],
+        help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion. Below 10^18, at most 15 "
+        "significant digits and 6 decimal places (what every supported database stores exactly).",
     )
-    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True)
+    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True, validators=[validate_unit])
     qualifier = models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
     as_of = models.DateField(
         "as of",
@@ -338,7 +340,9 @@ class ReviewNote(models.Model):
         on_delete=models.PROTECT,
         help_text="Empty for notes Claimbook writes itself, e.g. when re-anchoring sends a claim back to review.",
     )
-    body = models.TextField("note", max_length=NOTE_MAX_CHARS, validators=[MaxLengthValidator(NOTE_MAX_CHARS)])
+    body = models.TextField(
+        "note", max_length=NOTE_MAX_CHARS, validators=[MaxLengthValidator(NOTE_MAX_CHARS), validate_has_words]
+    )
     created_at = models.DateTimeField("created at", auto_now_add=True)
 
     class Meta:
@@ -378,6 +382,7 @@ class Evidence(models.Model):
         decimal_places=6,
         null=True,
         blank=True,
+        validators=[validate_storable_value],
         help_text="The figure this source gives, in the claim's unit, e.g. 47000000000.",
     )
     retrieved_on = models.DateField("retrieved on", help_text="When the reviewer read the source.")
@@ -457,3 +462,17 @@ def check_claim_integrity(sender, instance, raw, using, **kwargs):
     instance.quote = spans.check_span(text, instance.span_start, instance.span_end, instance.quote or None)
     instance.prefix, instance.suffix = spans.context(text, instance.span_start, instance.span_end)
     instance.anchored_sha256 = digest
+
+
+@receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_quantity")
+def check_claim_quantity(sender, instance, raw, using, **kwargs):
+    """Every save, fixtures included: a unit of the vocabulary and a value both databases hold
+    exactly. A row that breaks either would make every list and backup that reads it fail."""
+    if instance.unit and instance.unit not in units.CODES:
+        raise spans.SpanError(units.refusal(instance.unit), code="unknown_unit", field="unit")
+    numbers.check_value(instance.value)
+
+
+@receiver(pre_save, sender=Evidence, dispatch_uid="claims.evidence_value")
+def check_evidence_value(sender, instance, raw, using, **kwargs):
+    numbers.check_value(instance.value_found, field="value_found")

@@ -5,11 +5,13 @@ Functions are keyword-only and named ``<thing>_<verb>``; a rule is enforced here
 
 from __future__ import annotations
 
-from collections import Counter
+import bisect
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -104,10 +106,12 @@ def _max_chars() -> int:
 def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
     """Replace ``source.text`` and move every claim with it, never onto a lookalike."""
     report = ImportReport(source=source)
+    before, after = extraction.SentenceIndex(source.text), extraction.SentenceIndex(text)
     source.text = text
     source._reanchoring = True  # the integrity check lets this one save change the text
     source.save()
     for claim in source.claims.select_for_update().order_by("pk"):
+        was_at = (claim.span_start, claim.span_end)
         claim.source = source  # check spans against the new text, not a fresh read
         anchor = spans.locate(
             text, quote=claim.quote, prefix=claim.prefix, suffix=claim.suffix, span_start=claim.span_start
@@ -118,22 +122,33 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
         claim.anchor_state = state
         if state != Claim.AnchorState.ORPHANED:
             claim.span_start, claim.span_end = anchor.span_start, anchor.span_end
-        if moved and claim.status in workflow.REVIEWED:
-            was = Claim.Status(claim.status).label.lower()
-            claim.status = Claim.Status.IN_REVIEW
-            claim.reviewed_by, claim.reviewed_at = None, None
-            report.sent_back_to_review.append(claim.pk)
-            ReviewNote.objects.create(
-                claim=claim,
-                author=by,
-                body=(
-                    f"Back to review: the source text changed and this claim was {state.label.lower()} "
-                    f"({anchor.reason}). It was {was}; check the span and the verdict again."
-                ),
-            )
+        if claim.status in workflow.REVIEWED:
+            if moved:
+                why = f"the source text changed and this claim was {state.label.lower()} ({anchor.reason})"
+            elif before.around(*was_at) != after.around(claim.span_start, claim.span_end):
+                # The quote is where it was, but its sentence says something else now ("not" added).
+                why = (
+                    f"the source text changed around the quote: its sentence was "
+                    f"{workflow.quoted(before.around(*was_at))} and is now "
+                    f"{workflow.quoted(after.around(claim.span_start, claim.span_end))}"
+                )
+            else:
+                why = None
+            if why:
+                report.sent_back_to_review.append(claim.pk)
+                _send_back(claim, why)
         _stamp(claim, by)
         claim.save()
     return report
+
+
+def _send_back(claim: Claim, why: str) -> None:
+    """A claim whose verdict no longer holds goes back to review, with Claimbook's note saying why
+    (in the caller's transaction, with the caller's save)."""
+    reviewer = claim.reviewed_by.get_username() if claim.reviewed_by_id else None
+    ReviewNote.objects.create(claim=claim, author=None, body=workflow.back_to_review_note(claim.status, reviewer, why))
+    claim.status = Claim.Status.IN_REVIEW
+    claim.reviewed_by, claim.reviewed_at = None, None
 
 
 def _lock(claim: Claim, expected_version: int | None) -> Claim:
@@ -151,12 +166,18 @@ def _apply_transition(claim: Claim, to: str, by, note: str | None) -> None:
         claim.reviewed_by, claim.reviewed_at = by, timezone.now()
     elif plan.clears_review:
         claim.reviewed_by, claim.reviewed_at = None, None
-    if note and note.strip():
+    if workflow.has_words(note):
         ReviewNote.objects.create(claim=claim, author=by, body=note.strip())
+
+
+def _check_note(note: str | None) -> None:
+    if note and note.strip() and not workflow.has_words(note):
+        raise ValidationError({"note": ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")})
 
 
 def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expected_version: int | None = None):
     """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
+    _check_note(note)
     with transaction.atomic():
         locked = _lock(claim, expected_version)
         _apply_transition(locked, to, by, note)
@@ -187,23 +208,40 @@ def claim_update(
     *, claim: Claim, by, data: dict, status: str | None = None, note: str | None = None, expected_version=None
 ) -> Claim:
     """Change a claim's fields and, through the workflow, its status; atomic, never over a
-    newer version than ``expected_version``."""
+    newer version than ``expected_version``.
+
+    Changing what a claim says (``workflow.SUBSTANCE_FIELDS``) sends a claim with a verdict back
+    to review, with a note saying what changed. A request that changes nothing writes nothing:
+    the claim keeps its version.
+    """
+    unknown = set(data) - set(CLAIM_EDITABLE)
+    if unknown:
+        raise TypeError(f"claim_update() does not write {', '.join(sorted(unknown))}")
+    _check_note(note)
     with transaction.atomic():
         locked = _lock(claim, expected_version)
-        span_moved = any(name in data for name in ("span_start", "span_end"))
+        before = {name: getattr(locked, name) for name in workflow.SUBSTANCE_FIELDS}
+        span_moved = any(name in data and data[name] != before[name] for name in ("span_start", "span_end"))
         for name, value in data.items():
-            if name not in CLAIM_EDITABLE:
-                raise TypeError(f"claim_update() does not write {name}")
             setattr(locked, name, value)
         if span_moved and "quote" not in data:
             locked.quote = ""  # read it again from the new span
         if span_moved:
             locked.anchor_state = Claim.AnchorState.EXACT  # an editor placed it by hand
         _full_clean(locked)
-        if status is not None and status != locked.status:
+        after = {name: getattr(locked, name) for name in before}
+        changed = workflow.changed_substance(before, after)
+        status_change = status is not None and status != locked.status
+        if not changed and not status_change and not workflow.has_words(note):
+            return locked  # nothing to write: same version, no history row
+        if status_change:
             _apply_transition(locked, status, by, note)
-        elif note and note.strip():
-            ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
+        else:
+            if changed and workflow.verdict_outlived(locked.status, substance_changed=True):
+                who = by.get_username() if by else "someone"
+                _send_back(locked, f"{who} changed its {workflow.describe_changes(before, after, changed)}")
+            if workflow.has_words(note):
+                ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
         _stamp(locked, by)
         locked.save()
     return locked
@@ -237,6 +275,21 @@ def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
     return evidence
 
 
+def evidence_delete(*, evidence: Evidence, by) -> Claim:
+    """Remove an evidence item. A verdict that loses its last evidence item goes back to review."""
+    with transaction.atomic():
+        locked = _lock(evidence.claim, None)
+        title, url = evidence.title, evidence.url
+        Evidence.objects.filter(pk=evidence.pk).delete()
+        left = locked.evidence.count()
+        if workflow.verdict_outlived(locked.status, evidence_left=left):
+            who = by.get_username() if by else "someone"
+            _send_back(locked, f"{who} removed its last evidence item, {workflow.quoted(title)} ({url})")
+            _stamp(locked, by)
+            locked.save()
+    return locked
+
+
 @dataclass
 class ProposeReport:
     """What proposing candidates for a source did."""
@@ -245,21 +298,60 @@ class ProposeReport:
     created: list[Claim] = field(default_factory=list)
     candidates: list[extraction.Candidate] = field(default_factory=list)  # the ones behind ``created``
     already_claimed: int = 0  # the same span, or an overlapping claim with the same value, exists
+    refused: list[tuple[extraction.Candidate, str]] = field(default_factory=list)  # failed validation, and why
+    capped_at: int | None = None  # where the extractor stopped at the candidate limit
+    limit: int = 0
 
     def summary(self) -> str:
-        return (
+        text = (
             f"Source {self.source.pk}: {len(self.created)} candidate claims proposed, "
             f"{self.already_claimed} already claimed or dismissed."
         )
+        if self.refused:
+            shown = "; ".join(f"{candidate.quote[:40]!r} at {candidate.span_start}: {why}"
+                              for candidate, why in self.refused[:3])  # fmt: skip
+            more = f" (and {len(self.refused) - 3} more)" if len(self.refused) > 3 else ""
+            text += f" {len(self.refused)} refused: {shown}{more}."
+        if self.capped_at is not None:
+            text += (
+                f" The extractor stopped at {self.limit:,} candidates, the most a source gets "
+                f"(CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE): the text from character {self.capped_at:,} of "
+                f"{len(self.source.text):,} on was not searched."
+            )
+        return text
 
 
-def _already_claimed(candidate: extraction.Candidate, existing: list[tuple]) -> bool:
-    for start, end, kind, value in existing:
-        if (start, end, kind) == (candidate.span_start, candidate.span_end, candidate.kind):
+class _Claimed:
+    """The spans a source already has claims on, for "is this candidate new?" in O(log n):
+    the same span and kind, or an overlapping claim with the same value."""
+
+    def __init__(self, rows):
+        self.exact: set[tuple] = set()
+        self.by_value: dict = defaultdict(lambda: ([], [], [0]))  # value -> (starts, ends, [longest])
+        for start, end, kind, value in sorted(rows, key=lambda row: row[0]):
+            self.add(start, end, kind, value)
+
+    def add(self, start: int, end: int, kind: str, value) -> None:
+        self.exact.add((start, end, kind))
+        if value is not None:
+            starts, ends, longest = self.by_value[value]
+            at = bisect.bisect_right(starts, start)
+            starts.insert(at, start)
+            ends.insert(at, end)
+            longest[0] = max(longest[0], end - start)
+
+    def __contains__(self, candidate: extraction.Candidate) -> bool:
+        if (candidate.span_start, candidate.span_end, candidate.kind) in self.exact:
             return True
-        if start < candidate.span_end and candidate.span_start < end and value is not None and value == candidate.value:
-            return True
-    return False
+        if candidate.value is None or candidate.value not in self.by_value:
+            return False
+        starts, ends, (longest,) = self.by_value[candidate.value]
+        index = bisect.bisect_left(starts, candidate.span_end) - 1
+        while index >= 0 and starts[index] + longest > candidate.span_start:
+            if ends[index] > candidate.span_start:
+                return True
+            index -= 1
+        return False
 
 
 def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, progress=None) -> ProposeReport:
@@ -267,17 +359,17 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
 
     Existing claims are never touched; a candidate whose span is already claimed (in any
     status, dismissed included) or that repeats an overlapping claim's value is skipped,
-    so running it again creates nothing new.
+    so running it again creates nothing new. Each candidate is validated like any other
+    write (its unit, its value, its span); one that fails is reported, not stored. A source
+    gets at most CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"] candidates.
     """
-    found = extraction.candidates(source.text, default_as_of=source.published_on, progress=progress)
-    report = ProposeReport(source=source)
+    limit = settings.CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"]
+    found = extraction.extract(source.text, default_as_of=source.published_on, limit=limit, progress=progress)
+    report = ProposeReport(source=source, capped_at=found.capped_at, limit=limit)
     with transaction.atomic():
-        existing = [
-            (start, end, kind, value)
-            for start, end, kind, value in source.claims.values_list("span_start", "span_end", "kind", "value")
-        ]
-        for candidate in found:
-            if _already_claimed(candidate, existing):
+        claimed = _Claimed(source.claims.values_list("span_start", "span_end", "kind", "value"))
+        for candidate in found.candidates:
+            if candidate in claimed:
                 report.already_claimed += 1
                 continue
             claim = Claim(
@@ -297,10 +389,15 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
                 confidence=candidate.confidence,
                 extractor_version=candidate.extractor_version,
             )
+            try:
+                _full_clean(claim)
+            except ValidationError as exc:
+                report.refused.append((candidate, " ".join(message for message in exc.messages)))
+                continue
             if not dry_run:
                 claim._history_user = by
                 claim.save()
-            existing.append((candidate.span_start, candidate.span_end, candidate.kind, candidate.value))
+            claimed.add(candidate.span_start, candidate.span_end, candidate.kind, candidate.value)
             report.created.append(claim)
             report.candidates.append(candidate)
         if dry_run:

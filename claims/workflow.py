@@ -7,6 +7,7 @@ commands and re-anchoring alike.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import TextChoices
@@ -25,6 +26,12 @@ class Status(TextChoices):
 VERDICTS = frozenset({Status.VERIFIED, Status.DISPUTED, Status.FALSE})
 # Statuses a reviewer has signed: reviewed_by/reviewed_at are set on entering them.
 REVIEWED = VERDICTS | {Status.UNVERIFIABLE}
+
+# What a claim says: changing any of these changes what a verdict was given on.
+SUBSTANCE_FIELDS = (
+    "statement", "span_start", "span_end", "quote", "kind", "subject", "value", "unit", "qualifier", "as_of",
+    "as_of_precision",
+)  # fmt: skip
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.UNREVIEWED: frozenset({Status.IN_REVIEW, Status.DISMISSED}),
@@ -84,7 +91,7 @@ def plan_transition(current: str, target: str, *, evidence_count: int = 0, note:
             code="transition_not_allowed",
             params={"from": source.value, "to": wanted.value},
         )
-    has_note = bool(note and note.strip())
+    has_note = has_words(note)
     if wanted in VERDICTS and evidence_count == 0 and not has_note:
         raise TransitionError(
             f"Marking a claim {wanted.label.lower()} needs at least one evidence item or a note explaining "
@@ -104,3 +111,51 @@ def plan_transition(current: str, target: str, *, evidence_count: int = 0, note:
         signs_review=wanted in REVIEWED,
         clears_review=source in REVIEWED,
     )
+
+
+NOTE_WITHOUT_WORDS = "A note needs words: this one holds only white space or invisible characters."
+
+
+def has_words(text: str | None) -> bool:
+    """Whether ``text`` says something: at least one letter or digit. White space, zero-width
+    spaces and joiners, soft hyphens, direction marks and other invisible characters alone are
+    not grounds for a verdict."""
+    return bool(text) and any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def changed_substance(before: dict, after: dict) -> list[str]:
+    """The substance fields whose value differs between two readings of a claim, in order."""
+    return [name for name in SUBSTANCE_FIELDS if name in before and before[name] != after.get(name)]
+
+
+def quoted(value) -> str:
+    """A field's value for a note: quoted, white space collapsed, cut at 60 characters."""
+    if value is None or value == "":
+        return "empty"
+    text = " ".join(str(value).split())
+    return repr(text if len(text) <= 60 else text[:59] + "…")
+
+
+def describe_changes(before: dict, after: dict, names: list[str]) -> str:
+    """"value from '50000000000' to '48000000000', subject from 'Japan' to 'China'"."""
+    shown = [name for name in names if name not in {"quote", "as_of_precision"} or len(names) == 1]
+    return ", ".join(f"{name} from {quoted(before[name])} to {quoted(after.get(name))}" for name in shown or names)
+
+
+def back_to_review_note(status: str, reviewer: str | None, why: str) -> str:
+    """The note Claimbook writes when a claim's verdict no longer holds."""
+    signed = f" by {reviewer}" if reviewer else ""
+    return (
+        f"Back to review: {why}. It was {Status(status).label.lower()}{signed}; "
+        "check it and give the verdict again."
+    )
+
+
+def verdict_outlived(status: str, *, substance_changed: bool = False, evidence_left: int | None = None) -> bool:
+    """Whether a claim's verdict no longer rests on what it was given on: its substance changed,
+    or a verdict that needs grounds lost its last evidence item."""
+    if Status(status) not in REVIEWED:
+        return False
+    if substance_changed:
+        return True
+    return evidence_left == 0 and Status(status) in VERDICTS

@@ -275,6 +275,11 @@ CLAIMBOOK = {
     # Who publishes the fact checks (schema.org ClaimReview "author").
     "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", "Claimbook"),
     "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", ""),
+    # Most candidates "Propose claims" stores for one source; the extractor stops reading there and
+    # says so. 5,000 is 40 times the seed article's figures (a long report has a few hundred), the
+    # size the annotated article is built to show at once, and what one request proposes in a few
+    # seconds: past it a text is a table or a dump, which no editor triages figure by figure.
+    "MAX_CANDIDATES_PER_SOURCE": int(os.environ.get("CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", "5000")),
     # Largest JSON body the API reads; a larger one is refused with 413 before it is parsed.
     "MAX_API_BODY_BYTES": int(os.environ.get("CLAIMBOOK_MAX_API_BODY_BYTES", str(1024 * 1024))),
 }

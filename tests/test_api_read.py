@@ -320,7 +320,7 @@ def test_the_list_writes_edge_values_exactly_as_the_serializer(editor_api, edito
     for i, (value, confidence, when) in enumerate(cases):
         claim = ClaimFactory(
             source=source, span_start=i * 5, span_end=i * 5 + 4, status="verified", value=value,
-            unit="usd" if value is not None else "", kind="quantitative" if value is not None else "factual",
+            unit="USD" if value is not None else "", kind="quantitative" if value is not None else "factual",
             qualifier="exact" if value is not None else "", confidence=confidence,
         )  # fmt: skip
         Claim.objects.filter(pk=claim.pk).update(

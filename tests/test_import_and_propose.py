@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from claims import extraction
 from claims.models import Claim, ReviewNote, Source
 from claims.spans import sha256_of
 from tests.factories import UserFactory
@@ -81,6 +82,7 @@ def test_reimporting_a_changed_text_reanchors_every_claim_and_reports(tmp_path, 
     budget = demo.claims.get(quote="Japan approved a record defense budget of $50 billion for 2020")
     occupation = demo.claims.get(quote="40 years of brutal Japanese occupation")
     assert occupation.status in {"disputed", "false"}
+    reviewer = budget.reviewed_by.get_username()
     with_verdict = demo.claims.filter(status__in=["verified", "disputed", "false", "unverifiable"]).count()
     total = demo.claims.count()
     preface = "Editor's note: this article was updated.\n\n"
@@ -103,7 +105,7 @@ def test_reimporting_a_changed_text_reanchors_every_claim_and_reports(tmp_path, 
     assert (budget.status, budget.reviewed_by, budget.reviewed_at) == (Claim.Status.IN_REVIEW, None, None)
     assert budget.notes.last().body == (
         "Back to review: the source text changed and this claim was relocated (the quote occurs once, "
-        "with its context). It was disputed; check the span and the verdict again."
+        f"with its context). It was disputed by {reviewer}; check it and give the verdict again."
     )
     occupation.refresh_from_db()
     assert occupation.anchor_state == Claim.AnchorState.ORPHANED
@@ -131,7 +133,7 @@ def test_extract_claims_proposes_candidates_once_and_never_touches_reviewed_clai
     assert created.count() > 0
     for claim in created:
         assert claim.quote == demo.text[claim.span_start : claim.span_end]
-        assert claim.extractor_version == "1.0.0"
+        assert claim.extractor_version == extraction.EXTRACTOR_VERSION == "1.1.0"
         assert claim.confidence is not None
     assert {c.pk: (c.status, c.version, c.statement) for c in demo.claims.filter(pk__in=before)} == before
     count = Claim.objects.count()
@@ -163,7 +165,7 @@ def test_extract_claims_dry_run_prints_json_lines_and_writes_nothing(tmp_path, s
         "as_of_precision": "year",
         "origin": "extractor",
         "confidence": 0.9,
-        "extractor_version": "1.0.0",
+        "extractor_version": "1.1.0",
     }
 
 

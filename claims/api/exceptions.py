@@ -5,10 +5,12 @@ validation failures) maps each field or query parameter to its messages.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -31,6 +33,9 @@ def _first_code(exc) -> str:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        # A model rule (claims.models, services) refused the write: a 400 like the serializer's own.
+        exc = exceptions.ValidationError(as_serializer_error(exc))
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real server error: Django's handler500 answers with JSON for /api/
