@@ -177,8 +177,10 @@ def main() -> int:
             worst = max(worst, (row["seconds"], name))
         count = "" if row["count"] is None else f"{row['count']:,}"
         print(f"{name:<46} {row['chars']:>10,} {seconds:>8} {row['mb']:>8.0f} {count:>10}  {note}", flush=True)
-    print(f"\nslowest: {worst[1]} ({worst[0]:.2f} s); targets: < {SECONDS:.0f} s and < {MEGABYTES} MB per input, "
-          f"normal news >= {THROUGHPUT:,} characters/s")
+    print(
+        f"\nslowest: {worst[1]} ({worst[0]:.2f} s); targets: < {SECONDS:.0f} s and < {MEGABYTES} MB per input, "
+        f"normal news >= {THROUGHPUT:,} characters/s"
+    )
     if missed:
         print("missed: " + "; ".join(missed))
         return 1

@@ -253,9 +253,7 @@ _ABBREVIATIONS = {
 # A run of end punctuation is matched from its first character only ((?<!...)) and never given
 # back (possessive ++, *+): "1" and 100,000 full stops is one attempt, not 100,000 attempts
 # that each read the rest of the run.
-_SENTENCE_END = re.compile(
-    r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,80}\n)|\n"
-)
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]]*+(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n(?=[^\n]{0,80}\n)|\n")
 _ABBREVIATION_BEFORE = re.compile(r"([\w.]+)\.$")
 
 

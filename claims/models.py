@@ -470,7 +470,7 @@ def check_claim_quantity(sender, instance, raw, using, **kwargs):
     exactly. A row that breaks either would make every list and backup that reads it fail."""
     if instance.unit and instance.unit not in units.CODES:
         raise spans.SpanError(units.refusal(instance.unit), code="unknown_unit", field="unit")
-    numbers.check_value(instance.value)
+    numbers.check_value(instance.value, field="value")
 
 
 @receiver(pre_save, sender=Evidence, dispatch_uid="claims.evidence_value")

@@ -35,41 +35,44 @@ def plain_decimal(value: Decimal | None) -> str | None:
 
 
 def _shown(value: Decimal) -> str:
-    text = format(value, "f") if value.is_finite() else str(value)
+    text = plain_decimal(value) if value.is_finite() else str(value)
     return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]} ({len(text)} characters)"
 
 
-def check_value(value: Decimal | None, *, field: str = "value") -> Decimal | None:
-    """Return ``value`` when both databases store it exactly; raise :class:`ValueRefused` if not."""
+def check_value(value: Decimal | None, *, field: str | None = None) -> Decimal | None:
+    """Return ``value`` when both databases store it exactly; raise :class:`ValueRefused` if not.
+
+    ``field`` names the value in the message ("value_found 1e21 is too large..."); form and API
+    errors are already filed under their field and leave it out.
+    """
     if value is None:
         return None
+    name = f"{field} " if field else ""
     try:
         value = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValueRefused(
-            f"{field} {value!r} is not a number.", code="not_a_number", params={"field": field}
-        ) from None
+        raise ValueRefused(f"{name}{value!r} is not a number.", code="not_a_number", params={"field": field}) from None
     if not value.is_finite():
         raise ValueRefused(
-            f"{field} {value} is not a finite number. {LIMIT_TEXT}.", code="not_finite", params={"field": field}
+            f"{name}{value} is not a finite number. {LIMIT_TEXT}.", code="not_finite", params={"field": field}
         )
     params = {"field": field, "value": _shown(value)}
     if abs(value) >= MAX_MAGNITUDE:
-        raise ValueRefused(f"{field} {_shown(value)} is too large. {LIMIT_TEXT}.", code="value_too_large", params=params)
+        raise ValueRefused(f"{name}{_shown(value)} is too large. {LIMIT_TEXT}.", code="value_too_large", params=params)
     _, digits, exponent = value.as_tuple()
     while len(digits) > 1 and digits[-1] == 0:  # trailing zeros are not significant: 5E+10 has one digit
         digits, exponent = digits[:-1], exponent + 1
     places = max(0, -exponent)
     if places > MAX_DECIMAL_PLACES:
         raise ValueRefused(
-            f"{field} {_shown(value)} has {places} decimal places. {LIMIT_TEXT}.",
+            f"{name}{_shown(value)} has {places} decimal places. {LIMIT_TEXT}.",
             code="too_many_decimal_places",
             params=params,
         )
     significant = len(digits) if value else 0
     if significant > MAX_SIGNIFICANT_DIGITS:
         raise ValueRefused(
-            f"{field} {_shown(value)} has {significant} significant digits. {LIMIT_TEXT}.",
+            f"{name}{_shown(value)} has {significant} significant digits. {LIMIT_TEXT}.",
             code="too_many_digits",
             params=params,
         )

@@ -308,7 +308,7 @@ class ProposeReport:
             f"{self.already_claimed} already claimed or dismissed."
         )
         if self.refused:
-            shown = "; ".join(f"{candidate.quote[:40]!r} at {candidate.span_start}: {why}"
+            shown = "; ".join(f"{candidate.quote[:40]!r} at {candidate.span_start}: {why.rstrip('.')}"
                               for candidate, why in self.refused[:3])  # fmt: skip
             more = f" (and {len(self.refused) - 3} more)" if len(self.refused) > 3 else ""
             text += f" {len(self.refused)} refused: {shown}{more}."
@@ -392,7 +392,7 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
             try:
                 _full_clean(claim)
             except ValidationError as exc:
-                report.refused.append((candidate, " ".join(message for message in exc.messages)))
+                report.refused.append((candidate, exc.messages[0]))
                 continue
             if not dry_run:
                 claim._history_user = by

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import TextChoices
+
+from .numbers import plain_decimal
 
 
 class Status(TextChoices):
@@ -128,27 +131,24 @@ def changed_substance(before: dict, after: dict) -> list[str]:
     return [name for name in SUBSTANCE_FIELDS if name in before and before[name] != after.get(name)]
 
 
-def quoted(value) -> str:
-    """A field's value for a note: quoted, white space collapsed, cut at 60 characters."""
+def quoted(value, limit: int = 120) -> str:
+    """A field's value for a note: quoted, white space collapsed, cut at ``limit`` characters;
+    a figure as Claimbook writes one ("50000000000", not "50000000000.000000")."""
     if value is None or value == "":
         return "empty"
-    text = " ".join(str(value).split())
-    return repr(text if len(text) <= 60 else text[:59] + "…")
+    text = plain_decimal(value) if isinstance(value, Decimal) else " ".join(str(value).split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
 def describe_changes(before: dict, after: dict, names: list[str]) -> str:
-    """"value from '50000000000' to '48000000000', subject from 'Japan' to 'China'"."""
-    shown = [name for name in names if name not in {"quote", "as_of_precision"} or len(names) == 1]
-    return ", ".join(f"{name} from {quoted(before[name])} to {quoted(after.get(name))}" for name in shown or names)
+    """ "value from '50000000000' to '48000000000', subject from 'Japan' to 'China'"."""
+    return ", ".join(f"{name} from {quoted(before[name])} to {quoted(after.get(name))}" for name in names)
 
 
 def back_to_review_note(status: str, reviewer: str | None, why: str) -> str:
     """The note Claimbook writes when a claim's verdict no longer holds."""
     signed = f" by {reviewer}" if reviewer else ""
-    return (
-        f"Back to review: {why}. It was {Status(status).label.lower()}{signed}; "
-        "check it and give the verdict again."
-    )
+    return f"Back to review: {why}. It was {Status(status).label.lower()}{signed}; check it and give the verdict again."
 
 
 def verdict_outlived(status: str, *, substance_changed: bool = False, evidence_left: int | None = None) -> bool:
