@@ -289,10 +289,7 @@ class Claim(models.Model):
         super().clean()
         if self.source_id is None or self.span_start is None or self.span_end is None:
             return  # the field errors already say what is missing
-        try:
-            self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
-        except spans.SpanError as exc:
-            raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
+        self.clean_content()
         twin = Claim.objects.filter(
             source_id=self.source_id, span_start=self.span_start, span_end=self.span_end, kind=self.kind
         ).exclude(pk=self.pk)
@@ -307,6 +304,14 @@ class Claim(models.Model):
                     )
                 }
             )
+
+    def clean_content(self):
+        """The rules on the claim itself, apart from other claims: its span holds its quote, a
+        quantitative claim has a value and a unit, as_of comes with its precision."""
+        try:
+            self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
+        except spans.SpanError as exc:
+            raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
         if self.kind == self.Kind.QUANTITATIVE:
             missing = {
                 name: ValidationError(
@@ -445,6 +450,7 @@ def check_source_integrity(sender, instance, raw, using, **kwargs):
 
 @receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
 def check_claim_integrity(sender, instance, raw, using, **kwargs):
+    check_quantity(instance)
     if instance.anchor_state == Claim.AnchorState.ORPHANED:
         return  # kept with its last quote, which the current text no longer holds
     if not raw and Claim.source.is_cached(instance):
@@ -459,20 +465,20 @@ def check_claim_integrity(sender, instance, raw, using, **kwargs):
                 params={"source": instance.source_id},
             )
         text, digest = row
-    instance.quote = spans.check_span(text, instance.span_start, instance.span_end, instance.quote or None)
-    instance.prefix, instance.suffix = spans.context(text, instance.span_start, instance.span_end)
-    instance.anchored_sha256 = digest
+    anchor_claim(instance, text, digest)
 
 
-@receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_quantity")
-def check_claim_quantity(sender, instance, raw, using, **kwargs):
-    """Every save, fixtures included: a unit of the vocabulary and a value both databases hold
-    exactly. A row that breaks either would make every list and backup that reads it fail."""
-    if instance.unit and instance.unit not in units.CODES:
-        raise spans.SpanError(units.refusal(instance.unit), code="unknown_unit", field="unit")
-    numbers.check_value(instance.value, field="value")
+def anchor_claim(claim: Claim, text: str, digest: str) -> None:
+    """Check a claim's span and quote against the text and give it its context and the text's
+    digest: before every write (the integrity signal above, and bulk writes, which send none)."""
+    claim.quote = spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None)
+    claim.prefix, claim.suffix = spans.context(text, claim.span_start, claim.span_end)
+    claim.anchored_sha256 = digest
 
 
-@receiver(pre_save, sender=Evidence, dispatch_uid="claims.evidence_value")
-def check_evidence_value(sender, instance, raw, using, **kwargs):
-    numbers.check_value(instance.value_found, field="value_found")
+def check_quantity(claim: Claim) -> None:
+    """A unit of the vocabulary and a value both databases hold exactly, on every write,
+    fixtures included: a row that broke either would make every list and backup reading it fail."""
+    if claim.unit and claim.unit not in units.CODES:
+        raise spans.SpanError(units.refusal(claim.unit), code="unknown_unit", field="unit")
+    numbers.check_value(claim.value, field="value")

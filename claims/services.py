@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from . import extraction, spans, workflow
-from .models import Claim, Evidence, ReviewNote, Source
+from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
 
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
 CLAIM_EDITABLE = (
@@ -390,16 +391,21 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
                 extractor_version=candidate.extractor_version,
             )
             try:
-                _full_clean(claim)
-            except ValidationError as exc:
-                report.refused.append((candidate, exc.messages[0]))
+                # The model's own rules, as for any write; duplicates are known from ``claimed``.
+                claim.clean_fields(exclude=["source"])
+                claim.clean_content()
+                anchor_claim(claim, source.text, source.sha256)
+                check_quantity(claim)
+            except (ValidationError, ValueError) as exc:
+                why = exc.messages[0] if isinstance(exc, ValidationError) else getattr(exc, "message", str(exc))
+                report.refused.append((candidate, why))
                 continue
-            if not dry_run:
-                claim._history_user = by
-                claim.save()
             claimed.add(candidate.span_start, candidate.span_end, candidate.kind, candidate.value)
             report.created.append(claim)
             report.candidates.append(candidate)
+        if not dry_run and report.created:
+            # One insert per batch, with one history row each (a claim at a time was 8 ms apiece).
+            report.created = bulk_create_with_history(report.created, Claim, batch_size=500, default_user=by)
         if dry_run:
             transaction.set_rollback(True)
     return report

@@ -111,14 +111,23 @@ def test_many_editors_at_once_lose_no_write_and_break_no_rule(groups):
         versions = [e["version"] for e in mine if "version" in e]
         assert len(versions) == len(set(versions))
         assert all(e["version"] == e["expected"] + 1 for e in mine if "version" in e)
-        history = list(claim.history.order_by("history_id").values_list("version", "status"))
-        assert [v for v, _ in history] == list(range(1, claim.version + 1))
-        for (_, before), (_, after) in itertools.pairwise(history):
+        history = list(claim.history.order_by("history_id").values_list("version", "status", "subject"))
+        assert [v for v, _, _ in history] == list(range(1, claim.version + 1))
+        for (_, before, _), (_, after, _) in itertools.pairwise(history):
             assert before == after or workflow.Status(after) in workflow.allowed_targets(before), (before, after)
+        # A subject edit on a claim with a verdict sent it back to review, with Claimbook's note.
+        sent_back = sum(
+            1
+            for (_, before, was), (_, after, now) in itertools.pairwise(history)
+            if before in workflow.REVIEWED and after == workflow.Status.IN_REVIEW and was != now
+        )
+        system_notes = claim.notes.filter(author__isnull=True)
+        assert system_notes.count() == sent_back
+        assert all(note.body.startswith("Back to review: ") for note in system_notes)
     # Notes: one per accepted note request, one per accepted write that carried a note.
     note_posts = sum(1 for e in log if e["kind"] == "note" and e["code"] == 201)
     notes_with_writes = sum(1 for e in accepted_claim_writes if e.get("note"))
-    assert ReviewNote.objects.count() == note_posts + notes_with_writes
+    assert ReviewNote.objects.filter(author__isnull=False).count() == note_posts + notes_with_writes
     evidence_posts = sum(1 for e in log if e["kind"] == "evidence" and e["code"] == 201)
     assert Evidence.objects.count() == len(claims) + evidence_posts
     assert not ReviewNote.objects.exclude(claim__in=Claim.objects.all()).exists()
