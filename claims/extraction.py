@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from . import units
+from . import spans, units
 from .numbers import plain_decimal
 
 EXTRACTOR_VERSION = "1.1.0"
@@ -430,9 +430,12 @@ def iter_quantities(text: str, *, default_as_of: date | None = None, progress=No
             continue  # inside the dateline
         context = datelines[index][2] if index >= 0 else default_as_of
         quantity = _read(text, match.lastgroup, match, context)
-        if quantity is not None:
-            position = quantity.end
-            yield quantity
+        if quantity is None:
+            continue
+        if spans.splits_character(text, quantity.start) or spans.splits_character(text, quantity.end):
+            continue  # "5" + a combining mark: the figure is part of a character it cannot be cut from
+        position = quantity.end
+        yield quantity
     if progress is not None:
         progress(len(text), len(text))
 

@@ -115,6 +115,11 @@ def test_every_statement_the_extractor_stores_fits_the_model(db):
     assert longest <= STATEMENT_MAX_CHARS
 
 
+def test_a_figure_that_would_cut_a_character_apart_is_not_proposed():
+    text = "Prices rose 5\u0301 times; exports rose 7 percent."
+    assert [c.quote for c in extraction.candidates(text)] == ["7 percent"]
+
+
 # -- one vocabulary of units -------------------------------------------------------------------
 
 
