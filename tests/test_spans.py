@@ -4,6 +4,7 @@ after an edit, and converting between code-point and browser (UTF-16) offsets.""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from claims.spans import (
     find_all,
     locate,
     normalize_text,
+    segments,
     sha256_of,
     splits_character,
     utf16_to_codepoint,
@@ -951,3 +953,43 @@ def test_seed_quote_is_relocated_after_an_editor_note_is_added_above_the_headlin
     assert locate(edited, **claim) == Anchor(
         AnchorState.RELOCATED, start, start + 11, "the quote occurs once, with its context"
     )
+
+
+# -- highlighting ----------------------------------------------------------------------
+
+
+def segments_by_scanning(length: int, marked: list) -> list:
+    """The first implementation of ``segments``: every span scanned for every piece
+    (quadratic), kept as the definition the sweep must reproduce."""
+    cuts = {0, length}
+    for start, end, _ in marked:
+        cuts.update((max(0, min(start, length)), max(0, min(end, length))))
+    points = sorted(cuts)
+    ordered = sorted(marked, key=lambda item: (item[1] - item[0], item[0]))
+    return [
+        (start, end, [key for s, e, key in ordered if s <= start and end <= e])
+        for start, end in itertools.pairwise(points)
+    ]
+
+
+def test_segments_cut_at_every_boundary_and_list_the_innermost_claim_first():
+    marked = [(0, 10, "sentence"), (2, 5, "word"), (4, 8, "across"), (2, 5, "twin")]
+    assert segments(12, marked) == [
+        (0, 2, ["sentence"]),
+        (2, 4, ["word", "twin", "sentence"]),
+        (4, 5, ["word", "twin", "across", "sentence"]),
+        (5, 8, ["across", "sentence"]),
+        (8, 10, ["sentence"]),
+        (10, 12, []),
+    ]
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(0, 60),
+    st.lists(st.tuples(st.integers(-5, 65), st.integers(-5, 65)), max_size=40),
+)
+def test_segments_sweep_gives_exactly_what_scanning_every_span_gives(length, bounds):
+    # out-of-range, empty, inverted and repeated spans included; keys are their positions
+    marked = [(start, end, index) for index, (start, end) in enumerate(bounds)]
+    assert segments(length, marked) == segments_by_scanning(length, marked)
