@@ -288,7 +288,7 @@ class Claim(models.Model):
         if self.source_id is None or self.span_start is None or self.span_end is None:
             return  # the field errors already say what is missing
         try:
-            self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
+            self.quote = check_claim_span(self, self.source.text)
         except spans.SpanError as exc:
             raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
         twin = Claim.objects.filter(
@@ -438,6 +438,30 @@ def check_source_integrity(sender, instance, raw, using, **kwargs):
         raise refusal
 
 
+def check_claim_span(claim: Claim, text: str, *, using: str | None = None) -> str:
+    """Check ``claim``'s span against ``text`` and return its quote.
+
+    Boundaries inside a grapheme cluster (an Indic conjunct, say) were once let through; a
+    claim stored so keeps saving (a status change, a note, a re-import that leaves it
+    exact) as long as its offsets and quote stay what is stored. A new or moved span must
+    fall between user-perceived characters.
+    """
+    try:
+        return spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None)
+    except spans.SpanError as exc:
+        stored = (
+            exc.code == "splits_character"
+            and claim.pk is not None
+            and Claim.objects.using(using or "default")
+            .filter(pk=claim.pk, span_start=claim.span_start, span_end=claim.span_end)
+            .filter(quote=claim.quote or text[claim.span_start : claim.span_end])
+            .exists()
+        )
+        if not stored:
+            raise
+        return spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None, boundaries=False)
+
+
 @receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
 def check_claim_integrity(sender, instance, raw, using, **kwargs):
     if instance.anchor_state == Claim.AnchorState.ORPHANED:
@@ -454,6 +478,6 @@ def check_claim_integrity(sender, instance, raw, using, **kwargs):
                 params={"source": instance.source_id},
             )
         text, digest = row
-    instance.quote = spans.check_span(text, instance.span_start, instance.span_end, instance.quote or None)
+    instance.quote = check_claim_span(instance, text, using=using)
     instance.prefix, instance.suffix = spans.context(text, instance.span_start, instance.span_end)
     instance.anchored_sha256 = digest

@@ -180,10 +180,14 @@ def _check_offset(value: object, field: str) -> int:
     return value
 
 
-def check_span(text: str, span_start: object, span_end: object, quote: str | None = None) -> str:
+def check_span(
+    text: str, span_start: object, span_end: object, quote: str | None = None, *, boundaries: bool = True
+) -> str:
     """Check that [span_start, span_end) is a valid span of ``text``; return its quote.
 
-    When ``quote`` is given it must equal ``text[span_start:span_end]`` exactly.
+    When ``quote`` is given it must equal ``text[span_start:span_end]`` exactly. With
+    ``boundaries=False`` an offset inside a grapheme cluster is let through (for a stored
+    span that stays where it was, accepted under an earlier, looser rule).
     Raises :class:`SpanError` naming the field at fault and why.
     """
     start = _check_offset(span_start, "span_start")
@@ -218,7 +222,7 @@ def check_span(text: str, span_start: object, span_end: object, quote: str | Non
             params={"span_end": end, "length": length},
         )
     for field, offset in (("span_start", start), ("span_end", end)):
-        if splits_character(text, offset):
+        if boundaries and splits_character(text, offset):
             raise SpanError(
                 f"{field} {offset} falls inside a grapheme cluster (a user-perceived character): it would separate "
                 f"U+{ord(text[offset - 1]):04X} from U+{ord(text[offset]):04X}.",
@@ -308,9 +312,15 @@ def locate(text: str, *, quote: str, prefix: str, suffix: str, span_start: int) 
     if not quote:
         return Anchor(AnchorState.ORPHANED, None, None, "the claim has no quote to look for")
     length = len(quote)
-    starts = find_all(text, quote)
+    # an occurrence that cuts a character apart is not the passage quoted (क् inside क्ष);
+    # the one at the claim's own offsets stays a candidate, as it was accepted there
+    found = find_all(text, quote)
+    starts = [
+        s for s in found if s == span_start or not (splits_character(text, s) or splits_character(text, s + length))
+    ]
     if not starts:
-        return Anchor(AnchorState.ORPHANED, None, None, "the quote no longer occurs in the text")
+        reason = "the quote occurs only inside larger characters" if found else "the quote no longer occurs in the text"
+        return Anchor(AnchorState.ORPHANED, None, None, reason)
     scores = {s: _context_agrees(text, s, s + length, prefix, suffix) for s in starts}
     if span_start in scores:
         here = sum(scores[span_start])
@@ -416,15 +426,19 @@ def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[i
         first, last = max(0, min(start, length)), max(0, min(end, length))
         cuts.update((first, last))
         if first < last:
-            rank = (end - start, start, index)  # unique, so keys are never compared
+            rank = (end - start, start, index)
             opening.setdefault(first, []).append((rank, key))
             closing.setdefault(last, []).append(rank)
-    active: list[tuple[tuple[int, int, int], object]] = []
+    ranks: list[tuple[int, int, int]] = []  # the open spans, innermost first
+    keys: list = []  # their keys, in the same order
     result = []
     for start, end in itertools.pairwise(sorted(cuts)):
         for rank in closing.get(start, ()):
-            del active[bisect.bisect_left(active, (rank,))]  # (rank,) sorts just before (rank, key)
+            at = bisect.bisect_left(ranks, rank)
+            del ranks[at], keys[at]
         for rank, key in opening.get(start, ()):
-            active.insert(bisect.bisect_left(active, (rank,)), (rank, key))
-        result.append((start, end, [key for _, key in active]))
+            at = bisect.bisect_left(ranks, rank)
+            ranks.insert(at, rank)
+            keys.insert(at, key)
+        result.append((start, end, keys.copy()))
     return result

@@ -993,3 +993,10 @@ def test_segments_sweep_gives_exactly_what_scanning_every_span_gives(length, bou
     # out-of-range, empty, inverted and repeated spans included; keys are their positions
     marked = [(start, end, index) for index, (start, end) in enumerate(bounds)]
     assert segments(length, marked) == segments_by_scanning(length, marked)
+
+
+def test_a_quote_found_only_inside_a_larger_character_is_orphaned_not_relocated():
+    edited = "Note. He wrote क्ष alone."
+    assert locate(edited, quote="क्", prefix="He wrote ", suffix=" alone.", span_start=9) == Anchor(
+        AnchorState.ORPHANED, None, None, "the quote occurs only inside larger characters"
+    )
