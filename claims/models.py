@@ -309,7 +309,7 @@ class Claim(models.Model):
         """The rules on the claim itself, apart from other claims: its span holds its quote, a
         quantitative claim has a value and a unit, as_of comes with its precision."""
         try:
-            self.quote = spans.check_span(self.source.text, self.span_start, self.span_end, self.quote or None)
+            self.quote = check_claim_span(self, self.source.text)
         except spans.SpanError as exc:
             raise ValidationError({exc.field: ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
         if self.kind == self.Kind.QUANTITATIVE:
@@ -448,6 +448,30 @@ def check_source_integrity(sender, instance, raw, using, **kwargs):
         raise refusal
 
 
+def check_claim_span(claim: Claim, text: str, *, using: str | None = None) -> str:
+    """Check ``claim``'s span against ``text`` and return its quote.
+
+    Boundaries inside a grapheme cluster (an Indic conjunct, say) were once let through; a
+    claim stored so keeps saving (a status change, a note, a re-import that leaves it
+    exact) as long as its offsets and quote stay what is stored. A new or moved span must
+    fall between user-perceived characters.
+    """
+    try:
+        return spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None)
+    except spans.SpanError as exc:
+        stored = (
+            exc.code == "splits_character"
+            and claim.pk is not None
+            and Claim.objects.using(using or "default")
+            .filter(pk=claim.pk, span_start=claim.span_start, span_end=claim.span_end)
+            .filter(quote=claim.quote or text[claim.span_start : claim.span_end])
+            .exists()
+        )
+        if not stored:
+            raise
+        return spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None, boundaries=False)
+
+
 @receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
 def check_claim_integrity(sender, instance, raw, using, **kwargs):
     check_quantity(instance)
@@ -465,13 +489,13 @@ def check_claim_integrity(sender, instance, raw, using, **kwargs):
                 params={"source": instance.source_id},
             )
         text, digest = row
-    anchor_claim(instance, text, digest)
+    anchor_claim(instance, text, digest, using=using)
 
 
-def anchor_claim(claim: Claim, text: str, digest: str) -> None:
+def anchor_claim(claim: Claim, text: str, digest: str, *, using: str | None = None) -> None:
     """Check a claim's span and quote against the text and give it its context and the text's
     digest: before every write (the integrity signal above, and bulk writes, which send none)."""
-    claim.quote = spans.check_span(text, claim.span_start, claim.span_end, claim.quote or None)
+    claim.quote = check_claim_span(claim, text, using=using)
     claim.prefix, claim.suffix = spans.context(text, claim.span_start, claim.span_end)
     claim.anchored_sha256 = digest
 

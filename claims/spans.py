@@ -7,11 +7,14 @@ is what Python's ``str`` indexes. Nothing here knows about Django or the databas
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+import regex
 
 CONTEXT_LENGTH = 32  # characters of prefix/suffix kept either side (W3C TextQuoteSelector)
 
@@ -109,36 +112,61 @@ def decode_text(data: bytes, *, field: str = "text") -> str:
 # -- spans -----------------------------------------------------------------------------
 
 
-def _is_cluster_continuation(char: str) -> bool:
-    """True if ``char`` cannot start a user-perceived character: it extends the one before."""
-    code = ord(char)
-    return (
-        unicodedata.category(char) in {"Mn", "Mc", "Me"}
-        or char == _ZERO_WIDTH_JOINER
-        or 0xFE00 <= code <= 0xFE0F  # variation selectors
-        or 0xE0100 <= code <= 0xE01EF  # variation selectors supplement
-        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin-tone modifiers
-        or 0xE0020 <= code <= 0xE007F  # emoji tags (subdivision flags such as Scotland's)
-    )
+# Extended grapheme clusters (Unicode's UAX #29, the Indic conjunct rule GB9c included)
+# come from the ``regex`` module, which follows the current Unicode version; Python's own
+# ``unicodedata`` lags behind and knows neither the cluster break classes nor the conjunct
+# classes. A boundary is decided locally, never by segmenting the whole text (a text may
+# hold 2,000,000 characters and every claim save checks two boundaries).
+_CLUSTER = regex.compile(r"\X", regex.DOTALL)
+_EXTENDS = r"\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}"
+_HANGUL = r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}"
+# The last point at or before an offset where a cluster certainly begins and after which
+# no rule looks further back: the character found here ends a cluster whatever came before
+# it, and the one after it (the lookahead) cannot join it. Searched backwards, in C.
+_RESTART = regex.compile(
+    r"(?r)(?:"
+    r"[\p{GCB=Control}\p{GCB=LF}](?=.)"  # nothing joins a line feed or a control (GB4)
+    r"|\r(?=[^\n])"
+    rf"|[\p{{GCB=Other}}\p{{GCB=SpacingMark}}](?=[^{_EXTENDS}])"  # GB999 once nothing extends it
+    rf"|[{_HANGUL}](?=[^{_EXTENDS}{_HANGUL}])"
+    rf"|\p{{GCB=Regional_Indicator}}(?=[^{_EXTENDS}\p{{GCB=Regional_Indicator}}])"
+    # a mark ends its cluster unless a conjunct (GB9c) or an emoji sequence (GB11) goes on
+    rf"|[\p{{GCB=Extend}}\p{{GCB=ZWJ}}](?=[^{_EXTENDS}\p{{InCB=Consonant}}\p{{Extended_Pictographic}}])"
+    r")",
+    regex.DOTALL,
+)
+# Regional indicators pair from the start of their run (flags); the module counts the run
+# again for every pair, quadratic in its length, so a long run is entered at a pair boundary.
+_LAST_RI_RUN = regex.compile(r"(?r)\p{GCB=Regional_Indicator}+")
 
 
-def _is_regional_indicator(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+def _inside_cluster(text: str, offset: int) -> bool:
+    """True if ``offset`` is not an extended grapheme cluster boundary of ``text``."""
+    if offset <= 0 or offset >= len(text):
+        return False
+    restart = _RESTART.search(text, 0, offset + 1)
+    begin = restart.end() if restart else 0
+    if begin == offset:
+        return False
+    run = _LAST_RI_RUN.search(text, begin, offset)
+    if run and run.end() - run.start() >= 3:
+        # an even count of indicators into the run is a boundary between two flags
+        begin = run.start() + 2 * ((run.end() - run.start() - 1) // 2)
+    for cluster in _CLUSTER.finditer(text, begin, offset + 1):
+        if cluster.end() >= offset:
+            return cluster.end() != offset
+    return False  # not reached: the last cluster ends at offset + 1
 
 
 def splits_character(text: str, offset: int) -> bool:
-    """True if a boundary at ``offset`` cuts a character apart (a base from its combining
-    mark, an emoji from its modifier or tags, or the two halves of a flag or of a
-    zero-width-joiner sequence)."""
+    """True if a boundary at ``offset`` falls inside a user-perceived character: inside an
+    extended grapheme cluster (a base and its marks, an Indic conjunct such as क्ष, an emoji
+    with its modifier, tags or zero-width-joiner sequence, a flag's two halves, a Hangul
+    syllable of jamo, CR LF), or right after a zero-width joiner, which asks to join what
+    follows even where no cluster rule does."""
     if offset <= 0 or offset >= len(text):
         return False
-    if _is_cluster_continuation(text[offset]) or text[offset - 1] == _ZERO_WIDTH_JOINER:
-        return True
-    # A flag is a pair of regional indicators, paired from the start of their run.
-    run = 0
-    while run < offset and _is_regional_indicator(text[offset - 1 - run]):
-        run += 1
-    return run % 2 == 1 and _is_regional_indicator(text[offset])
+    return text[offset - 1] == _ZERO_WIDTH_JOINER or _inside_cluster(text, offset)
 
 
 def _check_offset(value: object, field: str) -> int:
@@ -152,10 +180,14 @@ def _check_offset(value: object, field: str) -> int:
     return value
 
 
-def check_span(text: str, span_start: object, span_end: object, quote: str | None = None) -> str:
+def check_span(
+    text: str, span_start: object, span_end: object, quote: str | None = None, *, boundaries: bool = True
+) -> str:
     """Check that [span_start, span_end) is a valid span of ``text``; return its quote.
 
-    When ``quote`` is given it must equal ``text[span_start:span_end]`` exactly.
+    When ``quote`` is given it must equal ``text[span_start:span_end]`` exactly. With
+    ``boundaries=False`` an offset inside a grapheme cluster is let through (for a stored
+    span that stays where it was, accepted under an earlier, looser rule).
     Raises :class:`SpanError` naming the field at fault and why.
     """
     start = _check_offset(span_start, "span_start")
@@ -190,9 +222,9 @@ def check_span(text: str, span_start: object, span_end: object, quote: str | Non
             params={"span_end": end, "length": length},
         )
     for field, offset in (("span_start", start), ("span_end", end)):
-        if splits_character(text, offset):
+        if boundaries and splits_character(text, offset):
             raise SpanError(
-                f"{field} {offset} falls inside a character: it would separate "
+                f"{field} {offset} falls inside a grapheme cluster (a user-perceived character): it would separate "
                 f"U+{ord(text[offset - 1]):04X} from U+{ord(text[offset]):04X}.",
                 code="splits_character",
                 field=field,
@@ -280,9 +312,15 @@ def locate(text: str, *, quote: str, prefix: str, suffix: str, span_start: int) 
     if not quote:
         return Anchor(AnchorState.ORPHANED, None, None, "the claim has no quote to look for")
     length = len(quote)
-    starts = find_all(text, quote)
+    # an occurrence that cuts a character apart is not the passage quoted (क् inside क्ष);
+    # the one at the claim's own offsets stays a candidate, as it was accepted there
+    found = find_all(text, quote)
+    starts = [
+        s for s in found if s == span_start or not (splits_character(text, s) or splits_character(text, s + length))
+    ]
     if not starts:
-        return Anchor(AnchorState.ORPHANED, None, None, "the quote no longer occurs in the text")
+        reason = "the quote occurs only inside larger characters" if found else "the quote no longer occurs in the text"
+        return Anchor(AnchorState.ORPHANED, None, None, reason)
     scores = {s: _context_agrees(text, s, s + length, prefix, suffix) for s in starts}
     if span_start in scores:
         here = sum(scores[span_start])
@@ -376,17 +414,31 @@ def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[i
     """Cut [0, length) at every span boundary: (start, end, keys of the spans covering it).
 
     Overlapping and nested spans are allowed; a covering list is ordered from the shortest
-    (innermost) span to the longest, so the first key is the one a click should open.
+    (innermost) span to the longest, spans of one length by start, then as given, so the
+    first key is the one a click should open. One sweep over the sorted boundaries keeps
+    the spans open at each point in that order: O((n + k) log k) for n spans and k pieces
+    plus the size of the answer, not a scan of every span for every piece.
     """
+    opening: dict[int, list] = {}
+    closing: dict[int, list] = {}
     cuts = {0, length}
-    for start, end, _ in marked:
-        cuts.update((max(0, min(start, length)), max(0, min(end, length))))
-    points = sorted(cuts)
-    ordered = sorted(marked, key=lambda item: (item[1] - item[0], item[0]))
+    for index, (start, end, key) in enumerate(marked):
+        first, last = max(0, min(start, length)), max(0, min(end, length))
+        cuts.update((first, last))
+        if first < last:
+            rank = (end - start, start, index)
+            opening.setdefault(first, []).append((rank, key))
+            closing.setdefault(last, []).append(rank)
+    ranks: list[tuple[int, int, int]] = []  # the open spans, innermost first
+    keys: list = []  # their keys, in the same order
     result = []
-    for start, end in itertools.pairwise(points):
-        if start == end:
-            continue
-        covering = [key for s, e, key in ordered if s <= start and end <= e]
-        result.append((start, end, covering))
+    for start, end in itertools.pairwise(sorted(cuts)):
+        for rank in closing.get(start, ()):
+            at = bisect.bisect_left(ranks, rank)
+            del ranks[at], keys[at]
+        for rank, key in opening.get(start, ()):
+            at = bisect.bisect_left(ranks, rank)
+            ranks.insert(at, rank)
+            keys.insert(at, key)
+        result.append((start, end, keys.copy()))
     return result

@@ -3,6 +3,7 @@ the annotated article, notes, evidence, history, export and permissions."""
 
 import csv
 import io
+import itertools
 import json
 import re
 
@@ -249,6 +250,74 @@ def test_the_annotated_article_holds_the_text_exactly_with_every_claim_linked(ed
         assert count == demo.claims.filter(status=status).count()
         assert f"{label}: {count}" in html
     assert 'id="cb-new-claim"' in html
+
+
+def claims_on_every_word(source, count: int, statuses=tuple(Claim.Status)) -> list[Claim]:
+    """``count`` claims on ``source``: single words, each nested in a two-word claim that
+    overlaps the next, statuses taken in turn."""
+    words = [m.span() for m in re.finditer(r"\w+", source.text)]
+    spans_wanted = []
+    for (start, end), (_, after) in itertools.pairwise(words):
+        spans_wanted += [(start, end), (start, after)]
+    claims = [
+        ClaimFactory(
+            source=source,
+            span_start=start,
+            span_end=end,
+            kind=Claim.Kind.FACTUAL,
+            value=None,
+            unit="",
+            qualifier="",
+            statement=f"Claim {number} <on> {source.text[start:end]!r} & more",
+            status=statuses[number % len(statuses)],
+        )
+        for number, (start, end) in enumerate(spans_wanted[:count])
+    ]
+    assert len(claims) == count
+    return claims
+
+
+@pytest.mark.parametrize("count", [3, 150])
+def test_the_annotated_article_makes_as_many_queries_for_150_claims_as_for_3(
+    editor_client, django_assert_max_num_queries, count
+):
+    source = SourceFactory(text=" ".join(f"word{n}" for n in range(100)) + ".")
+    claims = claims_on_every_word(source, count)
+    with django_assert_max_num_queries(8):
+        response = editor_client.get(reverse("admin:claims_source_annotated", args=[source.pk]))
+    assert response.status_code == 200
+    # every word and every gap between two words is a piece, so every claim has one to open it
+    assert {int(pk) for pk in re.findall(r'data-claim="(\d+)"', response.content.decode())} == {c.pk for c in claims}
+
+
+def test_the_annotated_article_marks_each_piece_with_its_innermost_claim_escaped(editor_client):
+    source = SourceFactory(text='Japan & "Korea" <met> in Seoul.')
+    word, pair, seoul = (
+        ClaimFactory(source=source, span_start=start, span_end=end, kind=Claim.Kind.FACTUAL, value=None, unit="",
+                     qualifier="", statement=statement, status=status)
+        for start, end, statement, status in [
+            (8, 15, 'Korea "met"', Claim.Status.VERIFIED),
+            (0, 21, "Japan & Korea <met>", Claim.Status.DISPUTED),
+            (25, 30, "Seoul", Claim.Status.UNREVIEWED),
+        ]
+    )  # fmt: skip
+    response = editor_client.get(reverse("admin:claims_source_annotated", args=[source.pk]))
+    article = re.search(r'<article id="cb-article"[^>]*>(.*)</article>', response.content.decode(), re.S).group(1)
+
+    def mark(claim, title, text, overlap=""):
+        return (
+            f'<a class="cb-mark cb-{claim.status}{overlap}" href="/admin/claims/claim/{claim.pk}/change/" '
+            f'data-claim="{claim.pk}" title="{title}">{text}</a>'
+        )
+
+    assert article == (
+        mark(pair, "Japan &amp; Korea &lt;met&gt; (Disputed)", "Japan &amp; ")
+        + mark(word, "Korea &quot;met&quot; (Verified)", "&quot;Korea&quot;", " cb-overlap")
+        + mark(pair, "Japan &amp; Korea &lt;met&gt; (Disputed)", " &lt;met&gt;")
+        + " in "
+        + mark(seoul, "Seoul (Unreviewed)", "Seoul")
+        + "."
+    )
 
 
 def test_readers_see_the_annotated_article_without_the_new_claim_button(client, demo):

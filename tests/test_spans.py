@@ -4,10 +4,12 @@ after an edit, and converting between code-point and browser (UTF-16) offsets.""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +18,7 @@ from claims.spans import (
     Anchor,
     AnchorState,
     SpanError,
+    _inside_cluster,
     check_span,
     check_text,
     codepoint_to_utf16,
@@ -23,6 +26,7 @@ from claims.spans import (
     find_all,
     locate,
     normalize_text,
+    segments,
     sha256_of,
     splits_character,
     utf16_to_codepoint,
@@ -339,7 +343,8 @@ def test_span_boundary_inside_a_character_is_refused_naming_both_code_points(
     text, span_start, span_end, field, offset, before, after
 ):
     assert refusal(check_span, text, span_start, span_end) == (
-        f"{field} {offset} falls inside a character: it would separate {before} from {after}.",
+        f"{field} {offset} falls inside a grapheme cluster (a user-perceived character): "
+        f"it would separate {before} from {after}.",
         "splits_character",
         field,
         {field: offset},
@@ -403,6 +408,105 @@ def test_check_span_accepts_exactly_the_in_range_unsplit_non_blank_spans(text, s
     else:
         with pytest.raises(SpanError):
             check_span(text, start, end)
+
+
+# -- grapheme clusters of scripts other than Latin -------------------------------------
+
+# Characters that make cluster boundaries hard: Indic consonants, viramas (which join a
+# conjunct in Devanagari and Bengali, not in Tamil), nuktas and vowel signs; Thai marks;
+# Hangul jamo; emoji with modifiers, variation selectors, tags and joiners; regional
+# indicators; combining marks; Arabic prepended marks; CR LF and controls.
+TRICKY = (
+    "\u0915\u0937\u0930\u0928\u094d\u093f\u093c\u0902\u0901"  # Devanagari
+    "\u0995\u09b7\u09cd\u09c7\u09cb"  # Bengali
+    "\u0b95\u0bb7\u0bcd\u0bbf\u0bca"  # Tamil
+    "\u0e01\u0e33\u0e40\u0e48\u0e31"  # Thai
+    "\u1100\u1161\u11a8\uac00\uac01"  # Hangul jamo and syllables
+    "\U0001f469\U0001f3fd\u2764\ufe0f\U0001f3f4\U000e0067\U000e007f\u20e3"  # emoji
+    "\U0001f1f0\U0001f1f7"  # regional indicators
+    "\u0301\u0323\u200d\u200c\u0600"  # marks, joiners, an Arabic prepended mark
+    "\r\n\x07a 1"
+)
+
+
+def cluster_boundaries(text: str) -> set[int]:
+    """Every boundary of ``text`` from segmenting all of it (what the local check must match)."""
+    return {0, *(match.end() for match in regex.finditer(r"\X", text, flags=regex.DOTALL))}
+
+
+@pytest.mark.parametrize(
+    ("text", "span_start", "span_end", "field", "offset", "before", "after"),
+    [
+        ("क्ष", 0, 2, "span_end", 2, "U+094D", "U+0937"),  # Devanagari KSSA: KA, VIRAMA, SSA
+        ("क्ष", 1, 3, "span_start", 1, "U+0915", "U+094D"),
+        ("ক্ষ মানে", 0, 2, "span_end", 2, "U+09CD", "U+09B7"),  # Bengali
+        ("क\u093c\u094dष", 0, 3, "span_end", 3, "U+094D", "U+0937"),  # a nukta inside the conjunct
+        ("\u1100\u1161 jamo", 0, 1, "span_end", 1, "U+1100", "U+1161"),  # Hangul jamo make one syllable
+        ("กำ", 0, 1, "span_end", 1, "U+0E01", "U+0E33"),  # Thai SARA AM is a spacing mark
+        ("a\u200c b", 0, 1, "span_end", 1, "U+0061", "U+200C"),  # a zero-width non-joiner extends
+    ],
+)
+def test_span_boundary_inside_a_grapheme_cluster_of_any_script_is_refused(
+    text, span_start, span_end, field, offset, before, after
+):
+    assert refusal(check_span, text, span_start, span_end) == (
+        f"{field} {offset} falls inside a grapheme cluster (a user-perceived character): "
+        f"it would separate {before} from {after}.",
+        "splits_character",
+        field,
+        {field: offset},
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "span_start", "span_end"),
+    [
+        ("क्ष", 0, 3),
+        ("क्षत्रिय योद्धा", 0, 8),
+        ("ক্ষ মানে", 0, 3),
+        ("க்ஷ", 0, 2),  # the Tamil virama (pulli) joins no conjunct: its consonants stand apart
+        ("क्\u200cष", 0, 3),  # a zero-width non-joiner ends the conjunct on purpose
+        ("\u1100\u1161\u11a8 jamo", 0, 3),
+    ],
+)
+def test_span_on_grapheme_cluster_boundaries_of_any_script_is_accepted(text, span_start, span_end):
+    assert check_span(text, span_start, span_end) == text[span_start:span_end]
+
+
+@settings(max_examples=400)
+@given(st.text(st.sampled_from(TRICKY), max_size=40))
+def test_local_boundary_check_agrees_with_segmenting_the_whole_text_at_every_offset(text):
+    boundaries = cluster_boundaries(text)
+    for offset in range(len(text) + 1):
+        inside = offset not in boundaries and offset < len(text)
+        assert _inside_cluster(text, offset) is inside, offset
+        assert splits_character(text, offset) is (inside or (0 < offset < len(text) and text[offset - 1] == "\u200d"))
+
+
+@given(st.text(st.sampled_from(TRICKY), max_size=12), st.text(st.sampled_from(TRICKY), max_size=12))
+def test_local_boundary_check_agrees_with_full_segmentation_past_long_runs(head, tail):
+    # long enough that a check scanning from the start of the text would be slow
+    for run in ("\U0001f1f0" * 501, "\U0001f1f0" * 500, "a" + "\u0301" * 500, "क्" * 250):
+        text = head + run + tail
+        boundaries = cluster_boundaries(text)
+        for offset in [*range(len(head) + 4), *range(len(text) - len(tail) - 4, len(text) + 1)]:
+            assert _inside_cluster(text, offset) is (offset not in boundaries and offset < len(text)), offset
+
+
+@pytest.mark.parametrize(
+    ("text", "offset", "inside"),
+    [
+        ("\U0001f1f0" * 100_001, 99_999, True),  # the 50,000th flag's two halves
+        ("\U0001f1f0" * 100_001, 100_000, False),  # before the lone last indicator
+        ("\U0001f1f0" * 100_001 + "\u0301", 100_001, True),  # the mark stays with it
+        ("a" + "\u0301" * 100_000 + "b", 50_000, True),
+        ("a" + "\u0301" * 100_000 + "b", 100_001, False),
+        ("क्" * 100_000 + "क", 200_000, True),  # one conjunct of 100,001 consonants
+    ],
+    ids=["flag-halves", "lone-indicator", "mark-after-indicators", "inside-marks", "after-marks", "long-conjunct"],
+)
+def test_boundaries_in_pathological_runs_are_found_by_a_local_check(text, offset, inside):
+    assert splits_character(text, offset) is inside
 
 
 @pytest.mark.parametrize(
@@ -848,4 +952,51 @@ def test_seed_quote_is_relocated_after_an_editor_note_is_added_above_the_headlin
     start = claim["span_start"] + 43
     assert locate(edited, **claim) == Anchor(
         AnchorState.RELOCATED, start, start + 11, "the quote occurs once, with its context"
+    )
+
+
+# -- highlighting ----------------------------------------------------------------------
+
+
+def segments_by_scanning(length: int, marked: list) -> list:
+    """The first implementation of ``segments``: every span scanned for every piece
+    (quadratic), kept as the definition the sweep must reproduce."""
+    cuts = {0, length}
+    for start, end, _ in marked:
+        cuts.update((max(0, min(start, length)), max(0, min(end, length))))
+    points = sorted(cuts)
+    ordered = sorted(marked, key=lambda item: (item[1] - item[0], item[0]))
+    return [
+        (start, end, [key for s, e, key in ordered if s <= start and end <= e])
+        for start, end in itertools.pairwise(points)
+    ]
+
+
+def test_segments_cut_at_every_boundary_and_list_the_innermost_claim_first():
+    marked = [(0, 10, "sentence"), (2, 5, "word"), (4, 8, "across"), (2, 5, "twin")]
+    assert segments(12, marked) == [
+        (0, 2, ["sentence"]),
+        (2, 4, ["word", "twin", "sentence"]),
+        (4, 5, ["word", "twin", "across", "sentence"]),
+        (5, 8, ["across", "sentence"]),
+        (8, 10, ["sentence"]),
+        (10, 12, []),
+    ]
+
+
+@settings(max_examples=300)
+@given(
+    st.integers(0, 60),
+    st.lists(st.tuples(st.integers(-5, 65), st.integers(-5, 65)), max_size=40),
+)
+def test_segments_sweep_gives_exactly_what_scanning_every_span_gives(length, bounds):
+    # out-of-range, empty, inverted and repeated spans included; keys are their positions
+    marked = [(start, end, index) for index, (start, end) in enumerate(bounds)]
+    assert segments(length, marked) == segments_by_scanning(length, marked)
+
+
+def test_a_quote_found_only_inside_a_larger_character_is_orphaned_not_relocated():
+    edited = "Note. He wrote क्ष alone."
+    assert locate(edited, quote="क्", prefix="He wrote ", suffix=" alone.", span_start=9) == Anchor(
+        AnchorState.ORPHANED, None, None, "the quote occurs only inside larger characters"
     )
