@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from claims import extraction, services, units
+from claims import extraction, services, spans, units
 from claims.models import STATEMENT_MAX_CHARS, Claim
 from tests.factories import SourceFactory
 
@@ -115,9 +115,21 @@ def test_every_statement_the_extractor_stores_fits_the_model(db):
     assert longest <= STATEMENT_MAX_CHARS
 
 
-def test_a_figure_that_would_cut_a_character_apart_is_not_proposed():
-    text = "Prices rose 5\u0301 times; exports rose 7 percent."
-    assert [c.quote for c in extraction.candidates(text)] == ["7 percent"]
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ("Prices rose 5\u0301 times; exports rose 7 percent.", ["7 percent"]),
+        ("Japan spent $50 billion\u200c in 2020.", ["2020"]),  # a zero-width non-joiner extends the cluster
+        ("The budget grew by 12 percent\u200c last year.", []),
+        ("Exports rose to \u0600500 million dollars in 2019.", ["2019"]),  # after an Arabic number sign
+        ("In 2019\u0903 Japan spent $5 billion.", ["$5 billion"]),  # before a Devanagari spacing mark
+    ],
+)
+def test_a_figure_that_would_cut_a_character_apart_is_not_proposed(text, quotes):
+    found = extraction.candidates(text)
+    assert [c.quote for c in found] == quotes
+    for candidate in found:
+        assert spans.check_span(text, candidate.span_start, candidate.span_end) == candidate.quote
 
 
 # -- one vocabulary of units -------------------------------------------------------------------
