@@ -20,7 +20,7 @@ from import_export import fields
 from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exports, selectors, services, spans, workflow
+from . import exports, selectors, services, spans, validators, workflow
 from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
 from .numbers import plain_decimal
@@ -44,6 +44,13 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text").annotate(claim_total=Count("claims"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "url":
+            # the model's http(s) rule and message, not the form's "Enter a valid URL." that lets ftp:// through
+            field.validators = [validators.source_url]
+        return field
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.annotated_view)
