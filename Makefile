@@ -21,12 +21,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 install: $(VENV)/.installed
 
 # SQLite, the demo fixture, a demo editor account; then serve until Ctrl-C.
+# DEBUG=1: local use (runserver serves the static files, the committed local-only key is used).
 demo: install
-	DATABASE_URL= $(PY) manage.py migrate --noinput
-	DATABASE_URL= $(PY) manage.py loaddata demo
-	DATABASE_URL= $(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/admin/
+	DEBUG=1 DATABASE_URL= $(PY) manage.py migrate --noinput
+	DEBUG=1 DATABASE_URL= $(PY) manage.py loaddata demo
+	DEBUG=1 DATABASE_URL= $(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/admin/
 	@echo "Serving Claimbook at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DATABASE_URL= $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 DATABASE_URL= $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The browser tests drive Debian's Chromium; installed here when missing (root or sudo).
 browser-deps:
@@ -90,7 +91,7 @@ soak: install
 	$(PY) bench/soak.py
 
 serve: install
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache staticfiles

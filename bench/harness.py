@@ -5,6 +5,7 @@ text around it is kept)."""
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import time
@@ -14,10 +15,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 PG = os.environ.get("PG_URL_BASE", "postgres://postgres@127.0.0.1:5432")
+# The benchmark runs with DEBUG off, where Claimbook needs a SECRET_KEY: one per run.
+BASE_ENV = {**os.environ, "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50)}
 
 
 def sh(*args, env=None, **kwargs):
-    return subprocess.run(args, cwd=ROOT, env={**os.environ, **(env or {})}, check=True, **kwargs)
+    return subprocess.run(args, cwd=ROOT, env={**BASE_ENV, **(env or {})}, check=True, **kwargs)
 
 
 def database_exists(name: str) -> bool:
@@ -53,7 +56,7 @@ def start_gunicorn(bind: str, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "--bind", bind, "--access-logfile",
          "/dev/null", "config.wsgi"],
-        cwd=ROOT, env={**os.environ, **env}, start_new_session=True, stderr=subprocess.DEVNULL,
+        cwd=ROOT, env={**BASE_ENV, **env}, start_new_session=True, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wait_for(f"http://{bind}/healthz")
     return process

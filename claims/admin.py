@@ -18,12 +18,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from import_export import fields, resources
-from import_export.admin import ExportActionMixin
+from import_export import fields
 from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services, spans, workflow
+from . import exports, selectors, services, spans, validators, workflow
 from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
 from .numbers import plain_decimal
@@ -47,6 +46,13 @@ class SourceAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("text").annotate(claim_total=Count("claims"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "url":
+            # the model's http(s) rule and message, not the form's "Enter a valid URL." that lets ftp:// through
+            field.validators = [validators.source_url]
+        return field
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.annotated_view)
@@ -183,8 +189,8 @@ class ReviewerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ClaimResource(resources.ModelResource):
-    """What an export of claims holds, one row per claim."""
+class ClaimResource(exports.SpreadsheetSafeResource):
+    """What an export of claims holds, one row per claim; text cells cannot run as formulae."""
 
     source_title = fields.Field(attribute="source__title", column_name="source_title")
     source_url = fields.Field(attribute="source__url", column_name="source_url")
@@ -201,10 +207,10 @@ class ClaimResource(resources.ModelResource):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
+class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     resource_classes = [ClaimResource]
-    formats = [CSV, JSON]  # exports of selected claims
+    formats = [CSV, JSON]  # exports of selected claims; any format a spreadsheet opens is escaped
     list_display = [
         "id", "status_label", "kind", "subject", "short_quote", "value_with_unit", "origin_label", "source_title",
         "reviewed_by", "updated_at",

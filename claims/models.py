@@ -14,7 +14,7 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
-from . import numbers, spans, units, workflow
+from . import numbers, spans, units, validators, workflow
 
 # Longest statement and note accepted: a claim restated is a sentence or two; a reviewer's note
 # may be long, but a megabyte of it is an attack, not a note (forms and the API refuse more).
@@ -50,6 +50,7 @@ class Source(models.Model):
         "URL",
         max_length=1000,
         blank=True,
+        validators=[validators.source_url],  # http(s) only; the database refuses any other (source_url_is_http)
         help_text="Where the article was published, e.g. https://www.strategypage.com/qnd/korea/articles/20190912.aspx",
     )
     published_on = models.DateField("published on", null=True, blank=True)
@@ -74,6 +75,12 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="source_text_not_empty"),
             models.CheckConstraint(condition=Exact(Length("sha256"), 64), name="source_sha256_has_64_digits"),
+            models.CheckConstraint(
+                condition=models.Q(url="")
+                | models.Q(url__istartswith="http://")
+                | models.Q(url__istartswith="https://"),
+                name="source_url_is_http",
+            ),
         ]
 
     def __str__(self):

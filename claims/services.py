@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import extraction, spans, workflow
+from . import extraction, spans, validators, workflow
 from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
 
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
@@ -80,6 +80,7 @@ def source_import(
     """Store an article's text, or replace the text of ``source`` (or of the source with
     the same ``url``) and re-anchor its claims. The same text twice changes nothing."""
     text = spans.check_text(spans.normalize_text(spans.check_text(text)), max_chars=_max_chars())
+    _check_source_url(url)
     if source is None and url:
         source = Source.objects.filter(url=url).order_by("id").first()
     if source is None:
@@ -98,6 +99,18 @@ def source_import(
             source.save()
             return ImportReport(source=source, unchanged=True)
         return _source_reanchor(source=source, text=text, by=by)
+
+
+def _check_source_url(url: str) -> None:
+    """Refuse a source URL that is not http(s), as the model and the database do."""
+    if not url:
+        return
+    try:
+        validators.source_url(url)
+    except ValidationError as exc:
+        raise spans.SpanError(
+            f"url {url!r} is refused. {exc.messages[0]}", code="bad_url", field="url", params={"url": url}
+        ) from None
 
 
 def _max_chars() -> int:

@@ -6,7 +6,8 @@ Every value can be overridden from the environment with GUNICORN_CMD_ARGS.
 import multiprocessing
 import os
 
-bind = os.environ.get("BIND", "0.0.0.0:8000")
+# This host only, unless told otherwise: docker-compose.yml sets BIND=0.0.0.0:8000 itself.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Sync workers: the app is CPU-bound per request and holds a persistent DB connection each.
 # One per core plus one: on 2 cores, 3 workers served the claim list faster and with half the
 # p99 of the usual 2 x cores + 1 (5), which spent the cores switching between workers.
@@ -21,4 +22,8 @@ max_requests = 20000  # recycle workers now and then so no leak can grow without
 max_requests_jitter = 2000
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Which peers may set X-Forwarded-Proto for wsgi.url_scheme: the rule of config/proxies.py (none
+# without CLAIMBOOK_PROXY_COUNT; then FORWARDED_ALLOW_IPS, by default this host), kept here in
+# two lines because gunicorn reads this file before Claimbook is on its import path.
+_proxies = int(os.environ.get("CLAIMBOOK_PROXY_COUNT", "0") or "0")
+forwarded_allow_ips = (os.environ.get("FORWARDED_ALLOW_IPS", "") or "127.0.0.1,::1") if _proxies > 0 else ""

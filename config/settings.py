@@ -1,8 +1,11 @@
 """Claimbook settings: one module, driven by environment variables.
 
 CLAIMBOOK_ENV chooses the defaults. "local" (the default) is for a developer's machine:
-DEBUG on, an insecure SECRET_KEY, SQLite. "production" refuses to start without a real
-SECRET_KEY and ALLOWED_HOSTS and turns on secure cookies and HSTS.
+SQLite, localhost names. "production" refuses to start without a real SECRET_KEY and
+ALLOWED_HOSTS and turns on secure cookies and HSTS. Either way DEBUG is off unless DEBUG=1
+asks for it, and without a SECRET_KEY only local DEBUG use starts (with the committed,
+local-only key): a server that forgets DEBUG and SECRET_KEY refuses to start instead of
+running with a key everyone can read.
 """
 
 import os
@@ -11,6 +14,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from config import proxies
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,11 +44,13 @@ if ENVIRONMENT not in {"local", "production"}:
     raise ImproperlyConfigured(f"CLAIMBOOK_ENV must be 'local' or 'production', got {ENVIRONMENT!r}.")
 PRODUCTION = ENVIRONMENT == "production"
 
-# Never used outside CLAIMBOOK_ENV=local: production refuses to start with it.
+# Used only with DEBUG on in CLAIMBOOK_ENV=local (make demo): it is in the repository, so
+# anything else refuses to start with it.
 LOCAL_ONLY_SECRET_KEY = "claimbook-local-only-insecure-key-do-not-deploy-4b1f0c9e7d2a"
+HOW_TO_SET_SECRET_KEY = "export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
-SECRET_KEY = os.environ.get("SECRET_KEY", "" if PRODUCTION else LOCAL_ONLY_SECRET_KEY)
+DEBUG = env_bool("DEBUG", default=False)  # on only when asked for (DEBUG=1), in any environment
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == LOCAL_ONLY_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
@@ -51,6 +58,13 @@ if PRODUCTION:
         )
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off when CLAIMBOOK_ENV=production.")
+elif not DEBUG and SECRET_KEY in {"", LOCAL_ONLY_SECRET_KEY}:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY must be set to a random value when DEBUG is off ({HOW_TO_SET_SECRET_KEY}); "
+        "the committed local-only key serves only local development with DEBUG=1."
+    )
+elif not SECRET_KEY:
+    SECRET_KEY = LOCAL_ONLY_SECRET_KEY  # local, DEBUG on
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -77,7 +91,15 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy on every page
 ]
 
+# -- reverse proxies: how many there are, and from which addresses the nearest one connects --------
+PROXY_COUNT = int(os.environ.get("CLAIMBOOK_PROXY_COUNT", "0"))
+try:
+    TRUSTED_PROXIES = proxies.trusted_networks(os.environ.get("FORWARDED_ALLOW_IPS"), proxy_count=PROXY_COUNT)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
 MIDDLEWARE = [
+    "config.proxies.TrustedProxyMiddleware",  # first: X-Forwarded-Proto only from TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,7 +152,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("CLAIMBOOK_MAX_FORM_BYTES", str
 
 if PRODUCTION:
     # Static files from the app itself (collected into STATIC_ROOT); runserver serves them locally.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = os.environ.get("CLAIMBOOK_ROOT_URLCONF", "config.urls")  # bench.urls adds the baseline view
 
@@ -206,6 +231,7 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 if PRODUCTION:
+    # Believed only from TRUSTED_PROXIES: config.proxies.TrustedProxyMiddleware drops it otherwise.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
@@ -240,7 +266,7 @@ REST_FRAMEWORK = {
     # Whose address a request is: REMOTE_ADDR, or with N reverse proxies in front, the address
     # the outermost one saw (X-Forwarded-For's Nth entry from the right). DRF's default (None)
     # trusts the whole header, which lets any client pick a new address per request.
-    "NUM_PROXIES": int(os.environ.get("CLAIMBOOK_PROXY_COUNT", "0")),
+    "NUM_PROXIES": PROXY_COUNT,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -282,4 +308,6 @@ CLAIMBOOK = {
     "MAX_CANDIDATES_PER_SOURCE": int(os.environ.get("CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", "5000")),
     # Largest JSON body the API reads; a larger one is refused with 413 before it is parsed.
     "MAX_API_BODY_BYTES": int(os.environ.get("CLAIMBOOK_MAX_API_BODY_BYTES", str(1024 * 1024))),
+    # Networks whose peers may say a request came over HTTPS (X-Forwarded-Proto); none without proxies.
+    "TRUSTED_PROXIES": TRUSTED_PROXIES,
 }

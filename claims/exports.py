@@ -1,0 +1,54 @@
+"""Exports a spreadsheet opens safely: a text cell can never run as a formula.
+
+A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by
+Excel, LibreOffice and Google Sheets as a formula (CSV injection, OWASP); such a text cell
+gets a leading ``'``, which spreadsheets show as text and which keeps every character of
+it. Cells of numeric fields are left alone: a value of -5 stays the number -5.
+"""
+
+from import_export import resources, widgets
+from import_export.admin import ExportActionMixin
+from import_export.formats import base_formats
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# Formats programs read, not spreadsheets: their text is written as stored. Every other
+# format (CSV, TSV, XLSX, XLS, ODS, HTML) is one a spreadsheet opens as cells.
+NOT_CELLS = (base_formats.JSON, base_formats.YAML)
+
+
+def escape_formula(value):
+    """``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def opens_as_cells(file_format) -> bool:
+    """Whether a spreadsheet opens ``file_format`` (a format instance or class) as cells."""
+    format_class = file_format if isinstance(file_format, type) else type(file_format)
+    return not issubclass(format_class, NOT_CELLS)
+
+
+class SpreadsheetSafeResource(resources.ModelResource):
+    """A resource whose text cells are escaped for every format that opens as cells.
+
+    Escaping is on unless the export says ``formulae_are_data=True`` (the admin does for
+    JSON), so an export by any other path, the ``export`` command included, is safe too.
+    """
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if kwargs.get("formulae_are_data") or isinstance(field.widget, widgets.NumberWidget):
+            return value
+        return escape_formula(value)
+
+
+class SpreadsheetSafeExportActionMixin(ExportActionMixin):
+    """django-import-export's admin export, telling the resource which formats are read as
+    cells (the library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT deletes a leading ``=``
+    instead, losing it, and leaves ``+``, ``-`` and ``@`` as they are)."""
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        kwargs["formulae_are_data"] = not opens_as_cells(file_format)
+        return super().get_export_data(file_format, request, queryset, **kwargs)

@@ -1,0 +1,12 @@
+"""Claimbook's settings for the test suite: config.settings, with a random SECRET_KEY when
+none is set. Tests run with DEBUG off (as Django's test runner does), where Claimbook
+refuses to start without a key; this gives each run its own, and the processes the tests
+start (gunicorn, manage.py) inherit it."""
+
+import os
+import secrets
+
+if not os.environ.get("SECRET_KEY"):
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+
+from config.settings import *  # noqa: F403
