@@ -5,9 +5,11 @@ Declarations and delegation only: rules live in workflow, spans and services.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -204,7 +206,8 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
     list_per_page = 50
     inlines = [EvidenceInline, ReviewNoteInline]
     actions = [
-        "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable", "reopen", "dismiss",
+        "delete_selected", "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable",
+        "reopen", "dismiss",
     ]  # fmt: skip
     readonly_fields = [
         "status_label", "anchor_state", "origin", "confidence", "extractor_version", "prefix", "suffix",
@@ -350,6 +353,47 @@ class ClaimAdmin(ExportActionMixin, SimpleHistoryAdmin):
             claim=form.instance, by=request.user, data=data, status=target or None, note=note,
             expected_version=form.cleaned_data.get("expected_version"),
         )  # fmt: skip
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset.order_by("pk"):
+            services.claim_delete(claim=claim, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A claim with a verdict, notes or evidence is kept: the page says why and deletes nothing."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is not None and self.has_delete_permission(request, claim) and self._refuse_deletion(request, [claim]):
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.ClaimHasRecord as exc:  # a note added meanwhile; the transaction was rolled back
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    @admin.action(description="Delete selected claims", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, refused whole when any selected claim has a record."""
+        if self._refuse_deletion(request, queryset.order_by("pk")):
+            return None
+        try:
+            with transaction.atomic():
+                return django_delete_selected(self, request, queryset)
+        except services.ClaimHasRecord as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+
+    def _refuse_deletion(self, request, claims) -> bool:
+        """Say, for each claim that has a record, why it cannot be deleted; True if any has."""
+        refused = False
+        for claim in claims:
+            notes, evidence = claim.notes.count(), claim.evidence.count()
+            if not workflow.can_delete(claim.status, notes=notes, evidence=evidence):
+                refusal = services.ClaimHasRecord(claim, notes=notes, evidence=evidence)
+                self.message_user(request, refusal.message, messages.ERROR)
+                refused = True
+        return refused
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -104,3 +104,10 @@ def plan_transition(current: str, target: str, *, evidence_count: int = 0, note:
         signs_review=wanted in REVIEWED,
         clears_review=source in REVIEWED,
     )
+
+
+def can_delete(status: str, *, notes: int, evidence: int) -> bool:
+    """Whether a claim may be deleted outright: only one with nothing on record (a mistaken
+    selection). A verdict, a note or an evidence item is a record that is kept; such a claim is
+    dismissed instead."""
+    return Status(status) not in REVIEWED and not notes and not evidence

@@ -111,3 +111,15 @@ def test_reopening_a_verdict_clears_the_reviewer():
     services.claim_transition(claim=claim, to="false", by=UserFactory(), note="Budget was $47bn, not an increase.")
     reopened = services.claim_transition(claim=claim, to="in_review", by=UserFactory())
     assert (reopened.status, reopened.reviewed_by, reopened.reviewed_at) == ("in_review", None, None)
+
+
+@pytest.mark.parametrize(
+    ("status", "notes", "evidence", "deletable"),
+    [
+        ("unreviewed", 0, 0, True), ("in_review", 0, 0, True), ("dismissed", 0, 0, True),
+        ("verified", 0, 0, False), ("disputed", 0, 0, False), ("false", 0, 0, False), ("unverifiable", 0, 0, False),
+        ("unreviewed", 1, 0, False), ("in_review", 0, 1, False), ("dismissed", 2, 3, False),
+    ],
+)  # fmt: skip
+def test_only_a_claim_with_nothing_on_record_can_be_deleted(status, notes, evidence, deletable):
+    assert workflow.can_delete(status, notes=notes, evidence=evidence) is deletable
