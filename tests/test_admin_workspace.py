@@ -400,3 +400,37 @@ def test_the_bulk_delete_still_removes_mistaken_selections(editor_client):
     response = editor_client.post(CHANGELIST, {**selected, "post": "yes"}, follow=True)
     assert messages_of(response) == ["Successfully deleted 2 claims."]
     assert not Claim.objects.exists()
+
+
+# -- garbage in the list's query string and the add form's ---------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "1.5"])
+def test_a_reviewer_filter_that_is_no_user_id_is_the_admins_invalid_lookup_answer(editor_client, value):
+    response = editor_client.get(CHANGELIST, {"reviewed_by": value})
+    assert (response.status_code, response["Location"]) == (302, f"{CHANGELIST}?e=1")
+
+
+def test_a_nul_in_a_filter_shows_the_whole_list_with_a_message(editor_client):
+    response = editor_client.get(CHANGELIST + "?status__exact=%00", follow=True)
+    assert response.redirect_chain == [(CHANGELIST, 302)]
+    assert messages_of(response) == ["Filters and searches cannot contain NUL characters; showing all claims."]
+
+
+def test_a_search_of_too_many_words_searches_nothing_and_says_why(editor_client):
+    ClaimFactory(subject="Japan")
+    response = editor_client.get(CHANGELIST, {"q": " ".join(["Japan"] * 33)})
+    assert response.status_code == 200
+    assert messages_of(response) == ["Search for at most 32 words (this has 33). Nothing was searched."]
+    assert list(response.context["cl"].result_list) == []
+    response = editor_client.get(CHANGELIST, {"q": " ".join(["Japan"] * 32)})
+    assert len(response.context["cl"].result_list) == 1
+
+
+@pytest.mark.parametrize("source", ["abc", "%00", "99999999999999999999", "-1"])
+def test_an_add_form_link_naming_no_source_opens_an_empty_form_with_a_message(editor_client, source):
+    response = editor_client.get(f"/admin/claims/claim/add/?source={source}&utf16_start=0&utf16_end=5")
+    assert response.status_code == 200
+    shown = source.replace("%00", "\x00")
+    assert messages_of(response) == [f"The selection could not be used: there is no source {shown!r}."]
+    assert "span_start" not in response.context["adminform"].form.initial

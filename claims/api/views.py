@@ -53,6 +53,10 @@ CONFLICT = OpenApiResponse(
 )
 
 
+# ASCII digits only (\d takes any script's), and no more than a 64-bit id has: a longer one is a 404.
+ID_IN_URL = r"[0-9]{1,19}"
+
+
 def etag(pk: int, version: int) -> str:
     return f'"{pk}-{version}"'
 
@@ -117,7 +121,7 @@ class ClaimViewSet(
     """Claims with their spans. Anonymous callers see verified claims only."""
 
     queryset = Claim.objects.all()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_IN_URL
     filterset_class = ClaimFilter
     pagination_class = ClaimCursorPagination
     ordering_fields = ["id", "updated_at", "created_at", "span_start"]
@@ -321,7 +325,8 @@ class ClaimViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List sources", responses={200: serializers.SourceListSerializer(many=True), 404: ERRORS[404]}
+        summary="List sources",
+        responses={200: serializers.SourceListSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
     ),
     retrieve=extend_schema(
         summary="One source, with its text", responses={200: serializers.SourceSerializer, **ERRORS}
@@ -331,7 +336,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles, with the text every claim offset counts into."""
 
     queryset = Source.objects.all()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_IN_URL
     pagination_class = ClaimCursorPagination
     filter_backends = []
 
