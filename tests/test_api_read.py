@@ -428,7 +428,7 @@ def test_thirty_two_search_words_are_still_searched(api):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/claims/%D9%A3/", "/api/claims/99999999999999999999/", "/api/sources/" + "9" * 4301 + "/"]
+    "path", ["/api/claims/%D9%A3/", "/api/claims/99999999999999999999/", "/api/claims/" + "9" * 4301 + "/"]
 )
 def test_an_id_in_the_path_that_is_no_id_is_a_404(api, path):
     ClaimFactory(status="verified")
