@@ -123,3 +123,18 @@ def test_reopening_a_verdict_clears_the_reviewer():
 )  # fmt: skip
 def test_only_a_claim_with_nothing_on_record_can_be_deleted(status, notes, evidence, deletable):
     assert workflow.can_delete(status, notes=notes, evidence=evidence) is deletable
+
+
+@pytest.mark.django_db
+def test_the_delete_service_keeps_a_claim_with_a_record_whoever_calls_it():
+    claim = ClaimFactory(status="in_review")
+    EvidenceFactory(claim=claim)
+    with pytest.raises(services.ClaimHasRecord) as refused:
+        services.claim_delete(claim=claim, by=UserFactory(), expected_version=1)
+    assert refused.value.code == "claim_has_record"
+    assert refused.value.message == (
+        f"Claim {claim.pk} has 1 evidence item: that record is kept, so the claim cannot be deleted. "
+        "Dismiss it instead. Nothing was deleted."
+    )
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.evidence.count() == 1
