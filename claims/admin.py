@@ -7,9 +7,12 @@ from html import escape as escape_html
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -26,6 +29,7 @@ from . import exports, selectors, services, spans, validators, workflow
 from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
 from .numbers import plain_decimal
+from .params import SEARCH_MAX_CHARS, at_most_search_words, column_value
 
 # A URL typed without a scheme is taken as https, not http.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -185,7 +189,11 @@ class ReviewerFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(reviewed_by_id=self.value())
+            try:
+                reviewer = column_value(Claim._meta.get_field("reviewed_by").target_field, self.value())
+            except ValidationError as exc:  # the admin answers with ?e=1, as for any unknown lookup
+                raise IncorrectLookupParameters(exc) from None
+            return queryset.filter(reviewed_by_id=reviewer)
         return queryset
 
 
@@ -227,12 +235,35 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
     list_per_page = 50
     inlines = [EvidenceInline, ReviewNoteInline]
     actions = [
-        "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable", "reopen", "dismiss",
+        "delete_selected", "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable",
+        "reopen", "dismiss",
     ]  # fmt: skip
     readonly_fields = [
         "status_label", "anchor_state", "origin", "confidence", "extractor_version", "prefix", "suffix",
         "reviewed_by", "reviewed_at", "version", "created_at", "updated_at",
     ]  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        # PostgreSQL text cannot hold NUL, and the admin hands filter values to the database as
+        # they come: such a link is answered with the plain list and a message, never a 500.
+        if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
+            self.message_user(request, "Filters and searches cannot contain NUL characters; showing all claims.",
+                              messages.ERROR)  # fmt: skip
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            if len(search_term) > SEARCH_MAX_CHARS:
+                raise ValidationError(
+                    "Search for at most %(limit)s characters (this has %(chars)s).",
+                    params={"limit": SEARCH_MAX_CHARS, "chars": len(search_term)},
+                )
+            at_most_search_words(search_term)
+        except ValidationError as exc:
+            self.message_user(request, f"{exc.messages[0]} Nothing was searched.", messages.ERROR)
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         # The list shows the source's title, never its text: do not load 20 kB per row.
@@ -322,9 +353,17 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        start, end = request.GET.get("utf16_start"), request.GET.get("utf16_end")
-        source = Source.objects.filter(pk=request.GET.get("source") or 0).first()
-        if source is None or start is None or end is None:
+        start, end, source_id = (request.GET.get(name) for name in ("utf16_start", "utf16_end", "source"))
+        if not source_id or start is None or end is None:
+            return initial
+        try:
+            source = Source.objects.filter(pk=column_value(Source._meta.pk, source_id)).first()
+        except ValidationError:
+            source = None
+        if source is None:
+            self.message_user(
+                request, f"The selection could not be used: there is no source {source_id[:40]!r}.", messages.ERROR
+            )
             return initial
         try:
             span_start = spans.utf16_to_codepoint(source.text, int(start), field="span_start")
@@ -381,6 +420,47 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
             claim=form.instance, by=request.user, data=data, status=target or None, note=note,
             expected_version=form.cleaned_data.get("expected_version"),
         )  # fmt: skip
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for claim in queryset.order_by("pk"):
+            services.claim_delete(claim=claim, by=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """A claim with a verdict, notes or evidence is kept: the page says why and deletes nothing."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is not None and self.has_delete_permission(request, claim) and self._refuse_deletion(request, [claim]):
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except services.ClaimHasRecord as exc:  # a note added meanwhile; the transaction was rolled back
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+
+    @admin.action(description="Delete selected claims", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's bulk delete, refused whole when any selected claim has a record."""
+        if self._refuse_deletion(request, queryset.order_by("pk")):
+            return None
+        try:
+            with transaction.atomic():
+                return django_delete_selected(self, request, queryset)
+        except services.ClaimHasRecord as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+
+    def _refuse_deletion(self, request, claims) -> bool:
+        """Say, for each claim that has a record, why it cannot be deleted; True if any has."""
+        refused = False
+        for claim in claims:
+            notes, evidence = claim.notes.count(), claim.evidence.count()
+            if not workflow.can_delete(claim.status, notes=notes, evidence=evidence):
+                refusal = services.ClaimHasRecord(claim, notes=notes, evidence=evidence)
+                self.message_user(request, refusal.message, messages.ERROR)
+                refused = True
+        return refused
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

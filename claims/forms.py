@@ -66,7 +66,13 @@ class ClaimAdminForm(forms.ModelForm):
             return cleaned
         current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
         expected = cleaned.get("expected_version")
-        if expected is not None and current != expected:
+        if expected is None:
+            raise ValidationError(
+                "This page is out of date: it was sent without the version of the claim it shows, so a colleague's "
+                "change could be overwritten. Nothing was saved: reload the page, then apply your change again.",
+                code="version_missing",
+            )
+        if current != expected:
             last = claim.history.first()
             who = last.history_user.get_username() if last and last.history_user else "someone else"
             raise ValidationError(

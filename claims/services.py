@@ -39,6 +39,29 @@ class StaleVersion(Exception):
         self.claim, self.expected = claim, expected
 
 
+class ClaimHasRecord(Exception):
+    """The claim has a verdict, notes or evidence (see workflow.can_delete); nothing was deleted."""
+
+    code = "claim_has_record"
+
+    def __init__(self, claim: Claim, *, notes: int, evidence: int):
+        held = [f"is {Claim.Status(claim.status).label.lower()}"] if claim.status in workflow.REVIEWED else []
+        held += [f"has {count} {noun}{'' if count == 1 else 's'}"
+                 for count, noun in ((notes, "note"), (evidence, "evidence item")) if count]  # fmt: skip
+        if claim.status == workflow.Status.DISMISSED:
+            instead = "It is dismissed already, which keeps it out of every public list."
+        elif claim.status in workflow.REVIEWED:
+            instead = "Dismiss it instead: reopen it for review, then dismiss it."
+        else:
+            instead = "Dismiss it instead."
+        self.message = (
+            f"Claim {claim.pk} {' and '.join(held)}: that record is kept, so the claim cannot be deleted. "
+            f"{instead} Nothing was deleted."
+        )
+        super().__init__(self.message)
+        self.claim = claim
+
+
 def _stamp(claim: Claim, by) -> None:
     """Mark a claim as written by ``by``: a new version, and who to name in its history."""
     claim.version += 1
@@ -262,9 +285,13 @@ def claim_update(
 
 
 def claim_delete(*, claim: Claim, by, expected_version=None) -> None:
-    """Delete a claim with its notes and evidence, never a newer version than the caller saw."""
+    """Delete a claim that has nothing on record (no verdict, notes or evidence), never a newer
+    version than the caller saw; any other claim is kept (ClaimHasRecord)."""
     with transaction.atomic():
         locked = _lock(claim, expected_version)
+        notes, evidence = locked.notes.count(), locked.evidence.count()
+        if not workflow.can_delete(locked.status, notes=notes, evidence=evidence):
+            raise ClaimHasRecord(locked, notes=notes, evidence=evidence)
         locked._history_user = by
         locked.delete()
 

@@ -2,6 +2,7 @@
 answer when the database is out of reach."""
 
 import logging
+import sqlite3
 from contextlib import contextmanager
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
@@ -32,9 +33,30 @@ OUTCOME_UNKNOWN = (
 )
 
 
+# What a database says when it is out of reach or busy for a moment, as opposed to refusing
+# the query itself (SQLite's "Expression tree is too large" is an OperationalError too).
+SQLITE_UNAVAILABLE = frozenset(
+    {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_IOERR,
+     sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL}
+)  # fmt: skip
+# PostgreSQL SQLSTATE classes: 08 connection exception, 53 insufficient resources (too many
+# connections), 57 operator intervention (shutdown, restart, cancelled statement).
+POSTGRES_UNAVAILABLE = frozenset({"08", "53", "57"})
+
+
 def is_database_unavailable(exc) -> bool:
-    """A lost or refused database connection (not a bad query): worth a retry."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    """A lost, refused or busy database connection (worth a retry), not a query the database
+    refused: that is a bug to fix, and a retry would fail the same way."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.Error):
+        return cause.sqlite_errorcode & 0xFF in SQLITE_UNAVAILABLE  # the primary code of an extended one
+    sqlstate = getattr(cause, "sqlstate", None)
+    # psycopg gives no SQLSTATE when the server never answered: a lost or refused connection.
+    return sqlstate is None or sqlstate[:2] in POSTGRES_UNAVAILABLE
 
 
 @contextmanager

@@ -159,3 +159,10 @@ def verdict_outlived(status: str, *, substance_changed: bool = False, evidence_l
     if substance_changed:
         return True
     return evidence_left == 0 and Status(status) in VERDICTS
+
+
+def can_delete(status: str, *, notes: int, evidence: int) -> bool:
+    """Whether a claim may be deleted outright: only one with nothing on record (a mistaken
+    selection). A verdict, a note or an evidence item is a record that is kept; such a claim is
+    dismissed instead."""
+    return Status(status) not in REVIEWED and not notes and not evidence

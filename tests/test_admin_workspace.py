@@ -497,3 +497,109 @@ def test_readers_get_no_write_buttons_and_their_direct_post_is_refused(client, d
     assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.subject != "Reader was here"
+
+
+# -- no lost edits, no silent deletes ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("version", [None, ""], ids=["field missing", "field empty"])
+def test_a_change_form_posted_without_its_version_is_refused_and_saves_nothing(editor_client, version):
+    claim = ClaimFactory(status="in_review")
+    form = change_form(claim, statement="Saved over whatever is there now.")
+    if version is None:
+        del form["expected_version"]
+    else:
+        form["expected_version"] = version
+    response = editor_client.post(change_url(claim), form)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "This page is out of date: it was sent without the version of the claim it shows, so a colleague's change "
+        "could be overwritten. Nothing was saved: reload the page, then apply your change again."
+    ]
+    fresh = Claim.objects.get(pk=claim.pk)
+    assert (fresh.statement, fresh.version, fresh.history.count()) == (claim.statement, 1, 1)
+
+
+def record_of(claim) -> tuple:
+    return (Claim.objects.filter(pk=claim.pk).exists(), claim.notes.count(), claim.evidence.count())
+
+
+def test_the_admin_delete_page_refuses_a_claim_with_a_verdict_and_deletes_nothing(editor_client, editor):
+    from django.utils import timezone
+
+    claim = ClaimFactory(status="verified", reviewed_at=timezone.now())
+    ReviewNoteFactory(claim=claim, author=editor)
+    EvidenceFactory(claim=claim)
+    url = reverse("admin:claims_claim_delete", args=[claim.pk])
+    message = (
+        f"Claim {claim.pk} is verified and has 1 note and has 1 evidence item: that record is kept, so the claim "
+        "cannot be deleted. Dismiss it instead: reopen it for review, then dismiss it. Nothing was deleted."
+    )
+    for response in (editor_client.get(url, follow=True), editor_client.post(url, {"post": "yes"}, follow=True)):
+        assert response.redirect_chain == [(change_url(claim), 302)]
+        assert messages_of(response) == [message]
+    assert record_of(claim) == (True, 1, 1)
+
+
+def test_the_bulk_delete_refuses_when_any_selected_claim_has_a_record_and_deletes_nothing(editor_client, editor):
+    source = SourceFactory()
+    candidate = ClaimFactory(source=source)
+    noted = ClaimFactory(source=source, span_start=0, span_end=6, kind="factual", value=None, unit="",
+                         status="in_review")  # fmt: skip
+    ReviewNoteFactory(claim=noted, author=editor)
+    selected = {"action": "delete_selected", "_selected_action": [candidate.pk, noted.pk]}
+    for data in (selected, {**selected, "post": "yes"}):  # the confirmation page, then the confirmed post
+        response = editor_client.post(CHANGELIST, data, follow=True)
+        assert messages_of(response) == [
+            f"Claim {noted.pk} has 1 note: that record is kept, so the claim cannot be deleted. Dismiss it instead. "
+            "Nothing was deleted."
+        ]
+    assert record_of(candidate) == (True, 0, 0)
+    assert record_of(noted) == (True, 1, 0)
+
+
+def test_the_bulk_delete_still_removes_mistaken_selections(editor_client):
+    source = SourceFactory()
+    claims = [ClaimFactory(source=source), ClaimFactory(source=source, span_start=0, span_end=6, kind="factual",
+                                                        value=None, unit="", status="dismissed")]  # fmt: skip
+    selected = {"action": "delete_selected", "_selected_action": [claim.pk for claim in claims]}
+    response = editor_client.post(CHANGELIST, selected)
+    assert response.status_code == 200  # Django's confirmation page
+    assert "Are you sure" in response.content.decode()
+    response = editor_client.post(CHANGELIST, {**selected, "post": "yes"}, follow=True)
+    assert messages_of(response) == ["Successfully deleted 2 claims."]
+    assert not Claim.objects.exists()
+
+
+# -- garbage in the list's query string and the add form's ---------------------------------
+
+
+@pytest.mark.parametrize("value", ["abc", "99999999999999999999", "1.5"])
+def test_a_reviewer_filter_that_is_no_user_id_is_the_admins_invalid_lookup_answer(editor_client, value):
+    response = editor_client.get(CHANGELIST, {"reviewed_by": value})
+    assert (response.status_code, response["Location"]) == (302, f"{CHANGELIST}?e=1")
+
+
+def test_a_nul_in_a_filter_shows_the_whole_list_with_a_message(editor_client):
+    response = editor_client.get(CHANGELIST + "?status__exact=%00", follow=True)
+    assert response.redirect_chain == [(CHANGELIST, 302)]
+    assert messages_of(response) == ["Filters and searches cannot contain NUL characters; showing all claims."]
+
+
+def test_a_search_of_too_many_words_searches_nothing_and_says_why(editor_client):
+    ClaimFactory(subject="Japan")
+    response = editor_client.get(CHANGELIST, {"q": " ".join(["Japan"] * 33)})
+    assert response.status_code == 200
+    assert messages_of(response) == ["Search for at most 32 words (this has 33). Nothing was searched."]
+    assert list(response.context["cl"].result_list) == []
+    response = editor_client.get(CHANGELIST, {"q": " ".join(["Japan"] * 32)})
+    assert len(response.context["cl"].result_list) == 1
+
+
+@pytest.mark.parametrize("source", ["abc", "%00", "99999999999999999999", "-1"])
+def test_an_add_form_link_naming_no_source_opens_an_empty_form_with_a_message(editor_client, source):
+    response = editor_client.get(f"/admin/claims/claim/add/?source={source}&utf16_start=0&utf16_end=5")
+    assert response.status_code == 200
+    shown = source.replace("%00", "\x00")
+    assert messages_of(response) == [f"The selection could not be used: there is no source {shown!r}."]
+    assert "span_start" not in response.context["adminform"].form.initial

@@ -30,7 +30,7 @@ def test_the_schema_describes_every_endpoint_and_filter():
         "updated_after", "q", "ordering", "cursor", "page_size",
     }  # fmt: skip
     patch = schema["paths"]["/api/claims/{id}/"]["patch"]
-    assert {"200", "400", "401", "403", "404", "409", "412"} <= set(patch["responses"])
+    assert {"200", "400", "401", "403", "404", "409", "412", "428"} <= set(patch["responses"])
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
     assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
 

@@ -344,3 +344,94 @@ def test_the_renderer_writes_a_stray_decimal_as_every_figure_is_written():
     assert dumps({"value": Decimal("50000000000.000000"), "ratio": Decimal("0.1250")}) == (
         b'{"value":"50000000000","ratio":"0.125"}'
     )
+
+
+# -- every bad query parameter is a 400 naming it, on both databases ---------------------------
+
+
+def encoded_cursor(raw: str) -> str:
+    import base64
+
+    return base64.b64encode(raw.encode()).decode()
+
+
+NOT_A_CURSOR = (
+    "Not a cursor this list gave out. Follow the next and previous links as they are, with the same ordering."
+)
+
+
+def misfit_cursor(order: str) -> str:
+    return (
+        f"This cursor's position does not fit ordering by {order}: it was made for another ordering, or not by this "
+        "list. Follow the next and previous links as they are, with the same ordering."
+    )
+
+
+PAGE_SIZE = "Expected a whole number from 1 to 500, e.g. 200."
+OUTSIDE_UTC = "is outside the times Claimbook stores (years 1 to 9999 in UTC)."
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message", "code"),
+    [
+        ("page_size=0", "page_size", PAGE_SIZE, "invalid"),
+        ("page_size=-1", "page_size", PAGE_SIZE, "invalid"),
+        ("page_size=abc", "page_size", PAGE_SIZE, "invalid"),
+        ("page_size=1.5", "page_size", PAGE_SIZE, "invalid"),
+        ("page_size=%D9%A3", "page_size", PAGE_SIZE, "invalid"),  # an Arabic-Indic three
+        ("ordering=--id", "ordering", "Cannot order by --id; use one of created_at, id, span_start, updated_at.",
+         "invalid"),
+        ("ordering=id,-", "ordering", "Cannot order by -; use one of created_at, id, span_start, updated_at.",
+         "invalid"),
+        ("cursor=!!!", "cursor", NOT_A_CURSOR, "invalid"),
+        ("cursor=%D9%A3", "cursor", NOT_A_CURSOR, "invalid"),
+        (f"cursor={encoded_cursor('o=-1&p=1')}", "cursor", NOT_A_CURSOR, "invalid"),
+        (f"cursor={encoded_cursor('o=0&p=abc')}", "cursor", misfit_cursor("id"), "invalid"),
+        (f"cursor={encoded_cursor('o=0&p=' + str(2**64))}", "cursor", misfit_cursor("id"), "invalid"),
+        (f"ordering=updated_at&cursor={encoded_cursor('o=0&p=2020-13-45')}", "cursor", misfit_cursor("updated_at"),
+         "invalid"),
+        (f"ordering=-updated_at&cursor={encoded_cursor('o=0&p=9999-12-31 23:59:59.999999-12:00')}", "cursor",
+         misfit_cursor("updated_at"), "invalid"),
+        ("source=18446744073709551616", "source", "Ensure this value is less than or equal to 9223372036854775807.",
+         "max_value"),
+        ("source=9223372036854775808", "source", "Ensure this value is less than or equal to 9223372036854775807.",
+         "max_value"),
+        ("source=-9223372036854775809", "source", "Ensure this value is greater than or equal to 1.", "min_value"),
+        ("source=1.5", "source", "Ensure that there are no more than 0 decimal places.", "max_decimal_places"),
+        ("updated_after=9999-12-31T23:59:59.999999-12:00", "updated_after",
+         f"9999-12-31T23:59:59.999999-12:00 {OUTSIDE_UTC}", "out_of_range"),
+        ("updated_after=0001-01-01T00:00:00%2B14:00", "updated_after", f"0001-01-01T00:00:00+14:00 {OUTSIDE_UTC}",
+         "out_of_range"),
+        ("q=" + "+".join(["defense"] * 33), "q", "Search for at most 32 words (this has 33).", "too_many_words"),
+        ("q=" + "x" * 501, "q", "Ensure this value has at most 500 characters (it has 501).", "max_length"),
+        ("subject=" + "x" * 201, "subject", "Ensure this value has at most 200 characters (it has 201).",
+         "max_length"),
+    ],
+)  # fmt: skip
+def test_a_bad_query_parameter_is_a_400_naming_it_never_ignored_or_a_500(api, query, field, message, code):
+    ClaimFactory(status="verified")
+    response = api.get(f"/api/claims/?{query}")
+    assert response.status_code == 400, response.content
+    assert response.json() == {"detail": f"{field}: {message}", "code": code, "errors": {field: [message]}}
+
+
+def test_an_empty_page_size_counts_as_absent_like_every_parameter(api):
+    ClaimFactory(status="verified")
+    assert api.get("/api/claims/?page_size=").json() == api.get("/api/claims/").json()
+
+
+def test_thirty_two_search_words_are_still_searched(api):
+    ClaimFactory(status="verified")
+    response = api.get("/api/claims/", {"q": " ".join(["Japan"] * 32)})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/claims/%D9%A3/", "/api/claims/99999999999999999999/", "/api/claims/" + "9" * 4301 + "/"]
+)
+def test_an_id_in_the_path_that_is_no_id_is_a_404(api, path):
+    ClaimFactory(status="verified")
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}

@@ -31,6 +31,14 @@ def new_claim(article: Source, **fields) -> dict:
     }
 
 
+def current_etag(client: APIClient, claim) -> str:
+    """The ETag a client reads before writing, as every write must send it back in If-Match."""
+    pk = getattr(claim, "pk", claim)
+    response = client.get(f"/api/claims/{pk}/")
+    assert response.status_code == 200, response.content
+    return response["ETag"]
+
+
 def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_api, source, editor):
     response = editor_api.post("/api/claims/", new_claim(source))
     assert response.status_code == 201, response.json()
@@ -158,25 +166,35 @@ def test_a_stale_etag_is_a_412_and_nothing_is_written(editor_api):
 def test_moving_a_span_rereads_the_quote(editor_api):
     claim = ClaimFactory()
     response = editor_api.patch(f"/api/claims/{claim.pk}/", {"span_start": 17, "span_end": 22, "kind": "factual",
-                                                              "value": None, "unit": ""})  # fmt: skip
+                                                              "value": None, "unit": ""},
+                                HTTP_IF_MATCH=current_etag(editor_api, claim))  # fmt: skip
     assert response.status_code == 200, response.json()
     assert response.json()["quote"] == "Japan"
 
 
 def test_status_changes_go_through_the_workflow(editor_api):
     claim = ClaimFactory()
-    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "verified"})
+    response = editor_api.patch(
+        f"/api/claims/{claim.pk}/", {"status": "verified"}, HTTP_IF_MATCH=current_etag(editor_api, claim)
+    )
     assert response.status_code == 409
     assert response.json() == {
         "detail": "A claim that is unreviewed cannot become verified; it can become: dismissed, in review.",
         "code": "transition_not_allowed",
     }
-    assert editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "in_review"}).status_code == 200
-    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"status": "verified"})
+    response = editor_api.patch(
+        f"/api/claims/{claim.pk}/", {"status": "in_review"}, HTTP_IF_MATCH=current_etag(editor_api, claim)
+    )
+    assert response.status_code == 200
+    response = editor_api.patch(
+        f"/api/claims/{claim.pk}/", {"status": "verified"}, HTTP_IF_MATCH=current_etag(editor_api, claim)
+    )
     assert response.status_code == 409
     assert response.json()["code"] == "verdict_needs_grounds"
     response = editor_api.patch(
-        f"/api/claims/{claim.pk}/", {"status": "verified", "note": "Confirmed with the ministry by phone."}
+        f"/api/claims/{claim.pk}/",
+        {"status": "verified", "note": "Confirmed with the ministry by phone."},
+        HTTP_IF_MATCH=current_etag(editor_api, claim),
     )
     assert response.status_code == 200
     body = response.json()
@@ -194,7 +212,9 @@ def test_an_editor_without_the_review_permission_cannot_change_status(source):
     client = APIClient()
     client.force_authenticate(user)
     claim = ClaimFactory(source=source)
-    response = client.patch(f"/api/claims/{claim.pk}/", {"status": "in_review"})
+    response = client.patch(
+        f"/api/claims/{claim.pk}/", {"status": "in_review"}, HTTP_IF_MATCH=current_etag(client, claim)
+    )
     assert response.status_code == 403
     assert response.json()["detail"] == "Changing a claim's status needs the permission to review claims."
     claim.refresh_from_db()
@@ -323,3 +343,172 @@ def test_an_unreviewed_claim_has_no_claimreview(demo, editor):
         "detail": f"Claim {claim.pk} has no review yet (it is unreviewed).",
         "code": "not_reviewed",
     }
+
+
+# -- no lost updates, no silent deletes -------------------------------------------------------
+
+
+def claim_state(claim) -> tuple:
+    fresh = Claim.objects.get(pk=claim.pk)
+    return fresh.subject, fresh.statement, fresh.version, fresh.updated_at, fresh.history.count()
+
+
+@pytest.mark.parametrize("if_match", [None, "", "*", "  *  "], ids=["absent", "empty", "star", "spaced star"])
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [("patch", {"subject": "Overwritten"}), ("put", {"statement": "Replaced."}), ("delete", None)],
+    ids=["PATCH", "PUT", "DELETE"],
+)
+def test_a_write_without_if_match_is_a_428_that_says_how_to_get_the_etag_and_changes_nothing(
+    editor_api, method, body, if_match
+):
+    claim = ClaimFactory(status="in_review")
+    before = claim_state(claim)
+    headers = {} if if_match is None else {"HTTP_IF_MATCH": if_match}
+    response = getattr(editor_api, method)(f"/api/claims/{claim.pk}/", body, format="json", **headers)
+    assert response.status_code == 428
+    assert response.json() == {
+        "detail": "This change needs an If-Match header with the claim's current ETag: "
+        f"GET /api/claims/{claim.pk}/ and send its ETag back as If-Match. Nothing was changed.",
+        "code": "precondition_required",
+    }
+    assert claim_state(claim) == before
+
+
+def test_a_weak_etag_never_matches_a_write(editor_api):
+    claim = ClaimFactory(status="in_review")
+    etag = current_etag(editor_api, claim)
+    before = claim_state(claim)
+    for method, body in (("patch", {"subject": "Weakly"}), ("delete", None)):
+        response = getattr(editor_api, method)(
+            f"/api/claims/{claim.pk}/", body, format="json", HTTP_IF_MATCH="W/" + etag
+        )
+        assert response.status_code == 412
+        assert response.json() == {
+            "detail": "If-Match holds a weak ETag (W/...), and a weak ETag cannot guard a write: send the strong "
+            f"ETag of GET /api/claims/{claim.pk}/ back, without W/. Nothing was changed.",
+            "code": "weak_etag",
+        }
+    assert claim_state(claim) == before
+
+
+@pytest.mark.parametrize(
+    "tag",
+    ['"{pk}-²"', '"{pk}-١"', '"{pk}-٣"', '"{pk}-1.0"', '"{pk}--1"', '"{other}-1"', '"nonsense"', "\x7f"],
+    ids=["superscript two", "arabic one", "arabic three", "decimal", "negative", "other claim", "nonsense", "DEL"],
+)
+def test_an_if_match_naming_no_version_of_the_claim_is_a_412_never_a_500(editor_api, tag):
+    claim = ClaimFactory(status="in_review")
+    other = ClaimFactory(source=claim.source, span_start=0, span_end=6, kind="factual", value=None, unit="")
+    before = claim_state(claim)
+    header = tag.format(pk=claim.pk, other=other.pk)
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "x"}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 412
+    assert response.json() == {
+        "detail": f'If-Match names no version of claim {claim.pk} (its ETags look like "{claim.pk}-3"): '
+        f"GET /api/claims/{claim.pk}/ and send its ETag back as If-Match. Nothing was changed.",
+        "code": "precondition_failed",
+    }
+    assert claim_state(claim) == before
+
+
+def test_one_strong_etag_among_several_is_enough(editor_api):
+    claim = ClaimFactory(status="in_review")
+    header = f'W/"{claim.pk}-1", "{claim.pk}-9", {current_etag(editor_api, claim)}'
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "Korea"}, format="json", HTTP_IF_MATCH=header)
+    assert response.status_code == 200, response.json()
+    assert claim_state(claim)[:3] == ("Korea", claim.statement, 2)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{}, {"subject": "Japan"}, {"status": "in_review"}, {"span_start": 59, "span_end": 70}],
+    ids=["empty", "same subject", "same status", "same span"],
+)
+def test_a_patch_that_changes_nothing_keeps_the_version_and_writes_no_history(editor_api, body):
+    claim = ClaimFactory(status="in_review")
+    read = editor_api.get(f"/api/claims/{claim.pk}/")
+    before = claim_state(claim)
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", body, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.json()
+    assert response.json() == read.json()
+    assert response["ETag"] == read["ETag"] == f'"{claim.pk}-1"'
+    assert claim_state(claim) == before
+    assert not ReviewNote.objects.exists()
+
+
+def test_a_stale_empty_patch_is_still_a_412(editor_api):
+    claim = ClaimFactory(status="in_review")
+    stale = current_etag(editor_api, claim)
+    editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "Korea"}, format="json", HTTP_IF_MATCH=stale)
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {}, format="json", HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale_version"
+
+
+def with_record(record: str):
+    """A claim with a verdict, a note or an evidence item, as a reviewer leaves it."""
+    from django.utils import timezone
+
+    from tests.factories import EvidenceFactory, ReviewNoteFactory
+
+    if record in {"verified", "disputed", "false", "unverifiable"}:
+        return ClaimFactory(status=record, reviewed_at=timezone.now())
+    claim = ClaimFactory(status="in_review" if record != "dismissed with a note" else "dismissed")
+    if record == "evidence":
+        EvidenceFactory(claim=claim)
+    else:
+        ReviewNoteFactory(claim=claim)
+    return claim
+
+
+HAS_RECORD = {
+    "verified": "is verified: that record is kept, so the claim cannot be deleted. Dismiss it instead: reopen it "
+    "for review, then dismiss it.",
+    "disputed": "is disputed: that record is kept, so the claim cannot be deleted. Dismiss it instead: reopen it "
+    "for review, then dismiss it.",
+    "false": "is false: that record is kept, so the claim cannot be deleted. Dismiss it instead: reopen it for "
+    "review, then dismiss it.",
+    "unverifiable": "is unverifiable: that record is kept, so the claim cannot be deleted. Dismiss it instead: "
+    "reopen it for review, then dismiss it.",
+    "note": "has 1 note: that record is kept, so the claim cannot be deleted. Dismiss it instead.",
+    "evidence": "has 1 evidence item: that record is kept, so the claim cannot be deleted. Dismiss it instead.",
+    "dismissed with a note": "has 1 note: that record is kept, so the claim cannot be deleted. It is dismissed "
+    "already, which keeps it out of every public list.",
+}
+
+
+@pytest.mark.parametrize("record", list(HAS_RECORD))
+def test_a_claim_with_a_verdict_notes_or_evidence_cannot_be_deleted(editor_api, record):
+    claim = with_record(record)
+    before = (claim_state(claim), ReviewNote.objects.count(), Evidence.objects.count())
+    response = editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=current_etag(editor_api, claim))
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"Claim {claim.pk} {HAS_RECORD[record]} Nothing was deleted.",
+        "code": "claim_has_record",
+    }
+    assert (claim_state(claim), ReviewNote.objects.count(), Evidence.objects.count()) == before
+
+
+def test_a_verified_claim_with_notes_and_evidence_names_all_of_its_record(editor_api):
+    from tests.factories import EvidenceFactory, ReviewNoteFactory
+
+    claim = with_record("verified")
+    ReviewNoteFactory.create_batch(2, claim=claim)
+    EvidenceFactory(claim=claim)
+    response = editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=current_etag(editor_api, claim))
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        f"Claim {claim.pk} is verified and has 2 notes and has 1 evidence item: that record is kept, so the claim "
+        "cannot be deleted. Dismiss it instead: reopen it for review, then dismiss it. Nothing was deleted."
+    )
+    assert (ReviewNote.objects.count(), Evidence.objects.count()) == (2, 1)
+
+
+@pytest.mark.parametrize("status", ["unreviewed", "in_review", "dismissed"])
+def test_a_claim_with_nothing_on_record_can_still_be_deleted(editor_api, status):
+    claim = ClaimFactory(status=status)
+    response = editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=current_etag(editor_api, claim))
+    assert response.status_code == 204
+    assert not Claim.objects.exists()

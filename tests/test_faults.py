@@ -121,8 +121,12 @@ def test_a_write_cut_off_by_a_lost_connection_is_a_json_503_and_leaves_nothing(e
     monkeypatch.setattr(services, "_stamp", stamp_after_the_database_went_away)
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(editor)
+    etag = client.get(f"/api/claims/{claim.pk}/")["ETag"]
     response = client.patch(
-        f"/api/claims/{claim.pk}/", {"status": "verified", "note": "Matches the ministry's figure."}, format="json"
+        f"/api/claims/{claim.pk}/",
+        {"status": "verified", "note": "Matches the ministry's figure."},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -137,7 +141,10 @@ def test_a_write_cut_off_by_a_lost_connection_is_a_json_503_and_leaves_nothing(e
     assert claim.history.count() == 1  # only the creation
     monkeypatch.undo()
     response = client.patch(
-        f"/api/claims/{claim.pk}/", {"status": "verified", "note": "Matches the ministry's figure."}, format="json"
+        f"/api/claims/{claim.pk}/",
+        {"status": "verified", "note": "Matches the ministry's figure."},
+        format="json",
+        HTTP_IF_MATCH=etag,  # still current: nothing was written
     )
     assert response.status_code == 200
     assert response.json()["status"] == "verified"
@@ -173,10 +180,11 @@ def test_a_write_cut_off_while_committing_says_it_may_have_been_kept(editor, mon
         kill_own_connection()
         return real_commit(self)
 
-    monkeypatch.setattr(wrapper, "commit", commit_after_the_database_went_away)
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(editor)
-    response = client.patch(f"/api/claims/{claim.pk}/", {"subject": "Korea"}, format="json")
+    etag = client.get(f"/api/claims/{claim.pk}/")["ETag"]
+    monkeypatch.setattr(wrapper, "commit", commit_after_the_database_went_away)
+    response = client.patch(f"/api/claims/{claim.pk}/", {"subject": "Korea"}, format="json", HTTP_IF_MATCH=etag)
     monkeypatch.undo()
     assert response.status_code == 503
     assert response.json() == {

@@ -168,11 +168,19 @@ def test_a_fifty_megabyte_source_pasted_in_the_admin_is_a_413(admin_client):
         (b'{"statement": "a\\u0000b"}', 400, "statement: Null characters are not allowed."),
         (b'{"statement": "\\ud800"}', 400, "statement: Surrogate characters are not allowed: U+D800."),
         (b"\xff\xfe{}", 400, "JSON parse error - 'utf-8' codec can't decode byte 0xff in position 0"),
+        (b"[" * 10_000 + b"]" * 10_000, 400, "JSON parse error - arrays or objects are nested too deeply; a claim's "
+         "JSON is a few levels deep."),
+        (b'{"statement": ' + b'{"a": ' * 10_000 + b"1" + b"}" * 10_001, 400, "JSON parse error - arrays or objects "
+         "are nested too deeply"),
     ],
-)
+    ids=["truncated", "wrong type", "NUL", "lone surrogate", "not UTF-8", "arrays 10,000 deep", "objects 10,000 deep"],
+)  # fmt: skip
 def test_malformed_writes_get_a_clear_400_and_change_nothing(editor_api, body, status, message):
     claim = ClaimFactory(status="in_review")
-    response = editor_api.generic("PATCH", f"/api/claims/{claim.pk}/", body, content_type="application/json")
+    etag = editor_api.get(f"/api/claims/{claim.pk}/")["ETag"]
+    response = editor_api.generic(
+        "PATCH", f"/api/claims/{claim.pk}/", body, content_type="application/json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == status
     assert response.json()["detail"].startswith(message), response.json()
     fresh = Claim.objects.get(pk=claim.pk)

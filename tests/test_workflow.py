@@ -111,3 +111,30 @@ def test_reopening_a_verdict_clears_the_reviewer():
     services.claim_transition(claim=claim, to="false", by=UserFactory(), note="Budget was $47bn, not an increase.")
     reopened = services.claim_transition(claim=claim, to="in_review", by=UserFactory())
     assert (reopened.status, reopened.reviewed_by, reopened.reviewed_at) == ("in_review", None, None)
+
+
+@pytest.mark.parametrize(
+    ("status", "notes", "evidence", "deletable"),
+    [
+        ("unreviewed", 0, 0, True), ("in_review", 0, 0, True), ("dismissed", 0, 0, True),
+        ("verified", 0, 0, False), ("disputed", 0, 0, False), ("false", 0, 0, False), ("unverifiable", 0, 0, False),
+        ("unreviewed", 1, 0, False), ("in_review", 0, 1, False), ("dismissed", 2, 3, False),
+    ],
+)  # fmt: skip
+def test_only_a_claim_with_nothing_on_record_can_be_deleted(status, notes, evidence, deletable):
+    assert workflow.can_delete(status, notes=notes, evidence=evidence) is deletable
+
+
+@pytest.mark.django_db
+def test_the_delete_service_keeps_a_claim_with_a_record_whoever_calls_it():
+    claim = ClaimFactory(status="in_review")
+    EvidenceFactory(claim=claim)
+    with pytest.raises(services.ClaimHasRecord) as refused:
+        services.claim_delete(claim=claim, by=UserFactory(), expected_version=1)
+    assert refused.value.code == "claim_has_record"
+    assert refused.value.message == (
+        f"Claim {claim.pk} has 1 evidence item: that record is kept, so the claim cannot be deleted. "
+        "Dismiss it instead. Nothing was deleted."
+    )
+    assert Claim.objects.filter(pk=claim.pk).exists()
+    assert claim.evidence.count() == 1

@@ -10,28 +10,51 @@ from rest_framework.exceptions import ValidationError
 
 from claims import workflow
 from claims.models import Claim
+from claims.params import MAX_ID, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, at_most_search_words, check_time
 
 # The expression the PostgreSQL GIN index is built on (migration 0003); keep them equal.
 SEARCH_VECTOR = SearchVector("statement", "quote", "subject", config="english")
+
+
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """ISO 8601, and only a time that UTC (the stored form) can hold."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        return check_time(parsed) if parsed is not None else None
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class ClaimFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
     unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
-    source = django_filters.NumberFilter(field_name="source_id", help_text="ID of the source, e.g. 1.")
-    subject = django_filters.CharFilter(lookup_expr="iexact", help_text='Exact subject, any case, e.g. "Japan".')
+    source = django_filters.NumberFilter(
+        field_name="source_id", min_value=1, max_value=MAX_ID, decimal_places=0, help_text="ID of the source, e.g. 1."
+    )
+    subject = django_filters.CharFilter(
+        lookup_expr="iexact",
+        max_length=Claim._meta.get_field("subject").max_length,
+        help_text='Exact subject, any case, e.g. "Japan".',
+    )
     value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
     value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
     as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text="Only claims changed strictly after this time (ISO 8601), for incremental sync.",
     )
     q = django_filters.CharFilter(
-        method="search", help_text="Full-text search over statement, quote and subject, e.g. defense budget."
+        method="search",
+        max_length=SEARCH_MAX_CHARS,
+        validators=[at_most_search_words],
+        help_text=f"Full-text search over statement, quote and subject, e.g. defense budget; at most "
+        f"{SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters.",
     )
 
     class Meta:
@@ -67,7 +90,7 @@ class StrictOrderingFilter(filters.OrderingFilter):
         if params:
             fields = [param.strip() for param in params.split(",")]
             valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
-            bad = [field for field in fields if field.lstrip("-") not in valid]
+            bad = [field for field in fields if field.removeprefix("-") not in valid]
             if bad:
                 raise ValidationError(
                     {self.ordering_param: [f"Cannot order by {', '.join(bad)}; use one of {', '.join(sorted(valid))}."]}

@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -34,29 +34,76 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description='The ETag from GET, e.g. "12-3". A stale one is refused with 412 and nothing is written.',
+    required=True,
+    description='The strong ETag from GET, e.g. "12-3". Without it (or with *) the write is a 428; a stale or '
+    "weak one is a 412. Nothing is written either way.",
 )
-STALE = OpenApiResponse(serializers.ErrorSerializer, description="The claim changed since your ETag.")
+STALE = OpenApiResponse(
+    serializers.ErrorSerializer, description="The claim changed since your ETag, or the ETag is weak or not its own."
+)
+NO_PRECONDITION = OpenApiResponse(
+    serializers.ErrorSerializer, description="No If-Match (or If-Match: *): send the ETag from GET."
+)
+HAS_RECORD = OpenApiResponse(
+    serializers.ErrorSerializer,
+    description="The claim has a verdict, notes or evidence: it is kept; dismiss it instead.",
+)
 CONFLICT = OpenApiResponse(
     serializers.ErrorSerializer, description="The workflow forbids this status change, or the span was just taken."
 )
+
+
+# ASCII digits only (\d takes any script's), and no more than a 64-bit id has: a longer one is a 404.
+ID_IN_URL = r"[0-9]{1,19}"
 
 
 def etag(pk: int, version: int) -> str:
     return f'"{pk}-{version}"'
 
 
-def expected_version(request, claim: Claim) -> int | None:
-    """The version an If-Match header names, or None when there is none (or it is *)."""
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def expected_version(request, claim: Claim) -> int:
+    """The claim version a write's If-Match names, compared strongly (RFC 9110).
+
+    No header, or ``*`` (which any current version matches, so it guards nothing), is a 428;
+    a weak tag never matches a write; a tag naming another claim, or a version that is not
+    plain ASCII digits, matches nothing and is a 412.
+    """
     header = request.headers.get("If-Match", "").strip()
+    url = f"/api/claims/{claim.pk}/"
     if not header or header == "*":
-        return None
-    tags = [tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")]
+        raise PreconditionRequired(
+            "This change needs an If-Match header with the claim's current ETag: "
+            f"GET {url} and send its ETag back as If-Match. Nothing was changed."
+        )
+    tags = [tag.strip() for tag in header.split(",")]
+    versions = []
     for tag in tags:
-        pk, _, version = tag.partition("-")
-        if pk == str(claim.pk) and version.isdigit():
-            return int(version)
-    return -1  # names some other claim or nonsense: stale by definition
+        pk, _, version = tag.strip('"').partition("-")
+        if not tag.startswith("W/") and pk == str(claim.pk) and version.isascii() and version.isdigit():
+            versions.append(int(version))
+    if versions:
+        # Any listed tag may match (RFC 9110); the service checks the chosen one under the row lock.
+        return claim.version if claim.version in versions else versions[0]
+    if any(tag.startswith("W/") for tag in tags):
+        raise PreconditionFailed(
+            "If-Match holds a weak ETag (W/...), and a weak ETag cannot guard a write: send the strong ETag "
+            f"of GET {url} back, without W/. Nothing was changed.",
+            code="weak_etag",
+        )
+    raise PreconditionFailed(
+        f'If-Match names no version of claim {claim.pk} (its ETags look like "{claim.pk}-3"): '
+        f"GET {url} and send its ETag back as If-Match. Nothing was changed."
+    )
 
 
 @extend_schema_view(
@@ -74,7 +121,7 @@ class ClaimViewSet(
     """Claims with their spans. Anonymous callers see verified claims only."""
 
     queryset = Claim.objects.all()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_IN_URL
     filterset_class = ClaimFilter
     pagination_class = ClaimCursorPagination
     ordering_fields = ["id", "updated_at", "created_at", "span_start"]
@@ -157,7 +204,7 @@ class ClaimViewSet(
     @extend_schema(
         summary="Change a claim (editors)",
         parameters=[IF_MATCH],
-        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, **ERRORS},
+        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, 428: NO_PRECONDITION, **ERRORS},
     )
     def partial_update(self, request, *args, **kwargs):
         return self._update(request, partial=True)
@@ -165,13 +212,14 @@ class ClaimViewSet(
     @extend_schema(
         summary="Replace a claim's editable fields (editors)",
         parameters=[IF_MATCH],
-        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, **ERRORS},
+        responses={200: serializers.EditorClaimSerializer, 409: CONFLICT, 412: STALE, 428: NO_PRECONDITION, **ERRORS},
     )
     def update(self, request, *args, **kwargs):
         return self._update(request, partial=False)
 
     def _update(self, request, *, partial: bool):
         claim = self.get_object()
+        version = expected_version(request, claim)
         serializer = self.get_serializer(claim, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -185,7 +233,7 @@ class ClaimViewSet(
                 data=data,
                 status=new_status,
                 note=note,
-                expected_version=expected_version(request, claim),
+                expected_version=version,
             )
         except services.StaleVersion as exc:
             return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
@@ -202,14 +250,20 @@ class ClaimViewSet(
         return self._claim_response(claim, status.HTTP_200_OK)
 
     @extend_schema(
-        summary="Delete a claim (editors)", parameters=[IF_MATCH], responses={204: None, 412: STALE, **ERRORS}
+        summary="Delete a claim (editors)",
+        description="Only a claim without a verdict, notes or evidence (a mistaken selection); dismiss any other.",
+        parameters=[IF_MATCH],
+        responses={204: None, 409: HAS_RECORD, 412: STALE, 428: NO_PRECONDITION, **ERRORS},
     )
     def destroy(self, request, *args, **kwargs):
         claim = self.get_object()
+        version = expected_version(request, claim)
         try:
-            services.claim_delete(claim=claim, by=request.user, expected_version=expected_version(request, claim))
+            services.claim_delete(claim=claim, by=request.user, expected_version=version)
         except services.StaleVersion as exc:
             return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
+        except services.ClaimHasRecord as exc:
+            return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -271,7 +325,8 @@ class ClaimViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="List sources", responses={200: serializers.SourceListSerializer(many=True), 404: ERRORS[404]}
+        summary="List sources",
+        responses={200: serializers.SourceListSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
     ),
     retrieve=extend_schema(
         summary="One source, with its text", responses={200: serializers.SourceSerializer, **ERRORS}
@@ -281,7 +336,7 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles, with the text every claim offset counts into."""
 
     queryset = Source.objects.all()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = ID_IN_URL
     pagination_class = ClaimCursorPagination
     filter_backends = []
 
