@@ -418,7 +418,8 @@ class Evidence(models.Model):
         indexes = [models.Index(fields=["claim", "stance"], name="evidence_claim_stance_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(url__startswith="http://") | models.Q(url__startswith="https://"),
+                # A scheme has no case ("HTTPS://" is https): the same rule as the validator, on both databases.
+                condition=models.Q(url__istartswith="http://") | models.Q(url__istartswith="https://"),
                 name="evidence_url_is_http",
             )
         ]

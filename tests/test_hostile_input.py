@@ -86,6 +86,17 @@ def test_the_api_docs_show_no_stored_data(planted):
         assert "planted" not in APIClient().get(url).content.decode()
 
 
+def test_an_evidence_url_with_an_upper_case_scheme_is_stored_on_both_databases(editor_api):
+    claim = ClaimFactory(status="in_review")
+    response = editor_api.post(
+        f"/api/claims/{claim.pk}/evidence/",
+        {"url": "HTTPS://UNDOCS.ORG/S/2019/691", "title": "x", "stance": "supports", "retrieved_on": "2020-01-01"},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Evidence.objects.get().url == "HTTPS://UNDOCS.ORG/S/2019/691"
+
+
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://example.org/x", "//evil.example"]
 )
