@@ -179,6 +179,10 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
     return report
 
 
+def _who(user) -> str:
+    return user.get_username() if user else "someone"
+
+
 def _send_back(claim: Claim, why: str) -> None:
     """A claim whose verdict no longer holds goes back to review, with Claimbook's note saying why
     (in the caller's transaction, with the caller's save)."""
@@ -275,8 +279,7 @@ def claim_update(
             _apply_transition(locked, status, by, note)
         else:
             if changed and workflow.verdict_outlived(locked.status, substance_changed=True):
-                who = by.get_username() if by else "someone"
-                _send_back(locked, f"{who} changed its {workflow.describe_changes(before, after, changed)}")
+                _send_back(locked, f"{_who(by)} changed its {workflow.describe_changes(before, after, changed)}")
             if workflow.has_words(note):
                 ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
         _stamp(locked, by)
@@ -324,8 +327,7 @@ def evidence_delete(*, evidence: Evidence, by) -> Claim:
         Evidence.objects.filter(pk=evidence.pk).delete()
         left = locked.evidence.count()
         if workflow.verdict_outlived(locked.status, evidence_left=left):
-            who = by.get_username() if by else "someone"
-            _send_back(locked, f"{who} removed its last evidence item, {workflow.quoted(title)} ({url})")
+            _send_back(locked, f"{_who(by)} removed its last evidence item, {workflow.quoted(title)} ({url})")
             _stamp(locked, by)
             locked.save()
     return locked
