@@ -455,9 +455,8 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
         """Say, for each claim that has a record, why it cannot be deleted; True if any has."""
         refused = False
         for claim in claims:
-            notes, evidence = claim.notes.count(), claim.evidence.count()
-            if not workflow.can_delete(claim.status, notes=notes, evidence=evidence):
-                refusal = services.ClaimHasRecord(claim, notes=notes, evidence=evidence)
+            refusal = services.claim_deletion_refusal(claim)
+            if refusal is not None:
                 self.message_user(request, refusal.message, messages.ERROR)
                 refused = True
         return refused

@@ -292,11 +292,20 @@ def claim_delete(*, claim: Claim, by, expected_version=None) -> None:
     version than the caller saw; any other claim is kept (ClaimHasRecord)."""
     with transaction.atomic():
         locked = _lock(claim, expected_version)
-        notes, evidence = locked.notes.count(), locked.evidence.count()
-        if not workflow.can_delete(locked.status, notes=notes, evidence=evidence):
-            raise ClaimHasRecord(locked, notes=notes, evidence=evidence)
+        refusal = claim_deletion_refusal(locked)
+        if refusal is not None:
+            raise refusal
         locked._history_user = by
         locked.delete()
+
+
+def claim_deletion_refusal(claim: Claim) -> ClaimHasRecord | None:
+    """Why ``claim`` cannot be deleted (it has a verdict, notes or evidence), or None: the one
+    rule ``claim_delete`` enforces, for pages that ask before they offer a deletion."""
+    notes, evidence = claim.notes.count(), claim.evidence.count()
+    if workflow.can_delete(claim.status, notes=notes, evidence=evidence):
+        return None
+    return ClaimHasRecord(claim, notes=notes, evidence=evidence)
 
 
 def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
