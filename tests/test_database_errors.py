@@ -8,7 +8,7 @@ import pytest
 from django.db import DataError, OperationalError, connection
 from rest_framework.test import APIClient
 
-from claims import selectors
+from claims.api import claim_json
 from claims.views import is_database_unavailable
 from tests.factories import ClaimFactory
 
@@ -75,7 +75,7 @@ def test_errors_that_are_not_operational_are_never_an_unavailable_database():
 
 def test_a_query_the_database_refuses_is_a_500_never_a_503_that_invites_a_retry(monkeypatch):
     ClaimFactory(status="verified")
-    real = selectors.claim_values
+    real = claim_json.readable
     refused = (
         "SELECT repeat('x', 1073741824)"  # 54000 program_limit_exceeded, an OperationalError in psycopg
         if connection.vendor == "postgresql"
@@ -87,7 +87,7 @@ def test_a_query_the_database_refuses_is_a_500_never_a_503_that_invites_a_retry(
             cursor.execute(refused)
         return real(queryset, **kwargs)
 
-    monkeypatch.setattr(selectors, "claim_values", claim_values_with_a_query_the_database_refuses)
+    monkeypatch.setattr(claim_json, "readable", claim_values_with_a_query_the_database_refuses)
     response = APIClient(raise_request_exception=False).get("/api/claims/")
     assert response.status_code == 500
     assert response.json() == {

@@ -198,16 +198,16 @@ def test_a_write_cut_off_while_committing_says_it_may_have_been_kept(editor, mon
 
 
 def test_reads_cut_off_are_a_503_that_only_asks_to_retry(monkeypatch):
-    from claims import selectors
+    from claims.api import claim_json
 
     ClaimFactory(status="verified")
-    real = selectors.claim_values
+    real = claim_json.readable
 
     def claim_values_after_the_database_went_away(queryset, **kwargs):
         kill_own_connection()
         return real(queryset, **kwargs)
 
-    monkeypatch.setattr(selectors, "claim_values", claim_values_after_the_database_went_away)
+    monkeypatch.setattr(claim_json, "readable", claim_values_after_the_database_went_away)
     response = APIClient(raise_request_exception=False).get("/api/claims/")
     assert response.status_code == 503
     assert response.json() == {

@@ -68,10 +68,17 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class ClaimSerializer(serializers.ModelSerializer):
-    """A claim as everyone sees it; ``notes`` and ``reviewed_by`` are added for editors."""
+    """A claim as everyone sees it; ``notes`` and ``reviewed_by`` are added for editors.
 
-    source_url = serializers.CharField(read_only=True, help_text="URL of the article the claim comes from.")
-    source_title = serializers.CharField(read_only=True)
+    The one definition of the claim JSON: the list and the detail read it through
+    claims.api.claim_json (on PostgreSQL as SQL generated from these fields), so a field added
+    here is in every response.
+    """
+
+    source_url = serializers.CharField(
+        source="source.url", read_only=True, help_text="URL of the article the claim comes from."
+    )
+    source_title = serializers.CharField(source="source.title", read_only=True)
     value = PlainDecimalField(
         max_digits=24,
         decimal_places=6,
@@ -96,12 +103,6 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id", "prefix", "suffix", "status", "anchor_state", "origin", "confidence", "reviewed_at", "created_at",
             "updated_at", "version",
         ]  # fmt: skip
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["source_url"] = getattr(instance, "source_url", None) or instance.source.url
-        data["source_title"] = getattr(instance, "source_title", None) or instance.source.title
-        return data
 
     # Span, quote, quantity and as-of rules are checked by the model (Claim.clean) when the
     # service writes, the same check the admin and fixtures get; failures come back as 400s.

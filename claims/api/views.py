@@ -2,9 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import F, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -14,11 +12,11 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from claims import selectors, services, workflow
-from claims.models import Claim, Evidence, ReviewNote, Source
+from claims import services, workflow
+from claims.models import Claim, Source
 from claims.views import write_transaction
 
-from . import serializers
+from . import claim_json, serializers
 from .exceptions import error_response
 from .filters import ClaimFilter, ClaimFilterBackend, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
@@ -136,22 +134,13 @@ class ClaimViewSet(
         return Claim.objects.filter(status=workflow.Status.VERIFIED)
 
     def list(self, request, *args, **kwargs):
+        serializer_class = self.get_serializer_class()
         queryset = self.filter_queryset(self.visible_claims())
-        page = self.paginate_queryset(selectors.claim_values(queryset, editor=self.editor))
-        return self.get_paginated_response(selectors.claim_rows(page, editor=self.editor))
+        page = self.paginate_queryset(claim_json.readable(queryset, serializer_class=serializer_class))
+        return self.get_paginated_response(claim_json.as_json(page, serializer_class=serializer_class))
 
     def get_queryset(self):
-        queryset = (
-            self.visible_claims()
-            .annotate(source_url=F("source__url"), source_title=F("source__title"))
-            .defer("source__text")
-            .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "id")))
-        )
-        if self.editor:
-            queryset = queryset.select_related("reviewed_by").prefetch_related(
-                Prefetch("notes", queryset=ReviewNote.objects.select_related("author").order_by("created_at", "id"))
-            )
-        return queryset
+        return self.visible_claims()
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_METHODS:
@@ -174,9 +163,8 @@ class ClaimViewSet(
         return serializers.EditorClaimSerializer if self.editor else serializers.ClaimSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        # The list's one-query JSON (ClaimSerializer's shape, tested), not an instance and a serializer.
         pk = int(kwargs["pk"])
-        found = selectors.claim_json(self.visible_claims(), pk, editor=self.editor)
+        found = claim_json.one(self.visible_claims(), pk, serializer_class=self.get_serializer_class())
         if found is None:
             raise Http404
         data, version = found
@@ -317,9 +305,11 @@ class ClaimViewSet(
             raise PermissionDenied(message)
 
     def _claim_response(self, claim: Claim, code: int) -> Response:
-        fresh = get_object_or_404(self.get_queryset(), pk=claim.pk)
-        response = Response(serializers.EditorClaimSerializer(fresh).data, status=code)
-        response["ETag"] = etag(fresh.pk, fresh.version)
+        data, version = claim_json.one(
+            Claim.objects.all(), claim.pk, serializer_class=serializers.EditorClaimSerializer
+        )
+        response = Response(data, status=code)
+        response["ETag"] = etag(claim.pk, version)
         return response
 
 
