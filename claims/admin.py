@@ -500,7 +500,7 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
         self._transition_each(request, queryset, workflow.Status.DISMISSED, "dismissed")
 
     def has_review_permission(self, request):
-        return request.user.has_perm("claims.review_claim")
+        return workflow.can_review(request.user)
 
     def _transition_each(self, request, queryset, to, verb):
         """Move each claim on its own and say per claim what happened."""

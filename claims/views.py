@@ -93,9 +93,18 @@ def database_unavailable(request) -> HttpResponse:
     return response
 
 
+JSON_PATHS = ("/api/", "/healthz")
+
+
+def answers_in_json(request) -> bool:
+    """Whether Claimbook answers ``request``, errors included, in the API's JSON (under /api/
+    and /healthz, read by programs) rather than with a page for people."""
+    return request.path.startswith(JSON_PATHS)
+
+
 def error_answer(request, status: int, detail: str, code: str) -> HttpResponse:
-    """An error outside DRF's views: the API's JSON shape under /api/ and /healthz, plain text
-    for people elsewhere."""
-    if request.path.startswith(("/api/", "/healthz")):
+    """An error outside DRF's views: the API's JSON shape where programs read, plain text for
+    people elsewhere."""
+    if answers_in_json(request):
         return JsonResponse({"detail": detail, "code": code}, status=status)
     return HttpResponse(detail, content_type="text/plain; charset=utf-8", status=status)

@@ -1,4 +1,5 @@
-"""The review status machine: which transitions exist and what each one needs.
+"""The review status machine: which transitions exist, what each one needs, and who may
+make them.
 
 Pure rules, no database: callers pass what they know (evidence count, a note) and get the
 new state or a :class:`TransitionError` saying why not. Used by the admin, the API, the
@@ -63,6 +64,16 @@ class Transition:
     target: Status
     signs_review: bool  # whether reviewed_by / reviewed_at are set
     clears_review: bool  # whether reviewed_by / reviewed_at are cleared
+
+
+# The permission (models.Claim.Meta.permissions) that lets a user move claims through review.
+REVIEW_PERMISSION = "claims.review_claim"
+
+
+def can_review(user) -> bool:
+    """Whether ``user`` may change a claim's status and give verdicts: the one rule the admin's
+    actions and status field and the API's status changes all ask."""
+    return bool(user is not None and user.is_authenticated and user.has_perm(REVIEW_PERMISSION))
 
 
 def allowed_targets(current: str) -> frozenset[Status]:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from claims.views import healthz
+from claims.views import answers_in_json, healthz
 
 admin.site.site_header = "Claimbook"
 admin.site.site_title = "Claimbook"
@@ -19,12 +19,12 @@ urlpatterns = [
 
 
 def handler404(request, exception):
-    """JSON under /api/, Django's page elsewhere."""
+    """JSON where programs read (answers_in_json), Django's page elsewhere."""
     from django.views import defaults
 
     from claims.api.exceptions import json_404
 
-    if request.path.startswith("/api/"):
+    if answers_in_json(request):
         return json_404(request, exception)
     return defaults.page_not_found(request, exception)
 
@@ -45,14 +45,14 @@ def handler400(request, exception):
             "(CLAIMBOOK_MAX_FORM_BYTES); nothing was saved."
         )
         return error_answer(request, 413, detail, "payload_too_large")
-    if request.path.startswith("/api/"):
+    if answers_in_json(request):
         return JsonResponse({"detail": "Bad request.", "code": "bad_request"}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def handler500(request):
     """A lost database connection is a 503 the client may retry; anything else a 500. JSON
-    under /api/, Django's page elsewhere; never a traceback."""
+    where programs read (answers_in_json), Django's page elsewhere; never a traceback."""
     import sys
 
     from django.views import defaults
@@ -62,6 +62,6 @@ def handler500(request):
 
     if is_database_unavailable(sys.exc_info()[1]):
         return database_unavailable(request)
-    if request.path.startswith("/api/"):
+    if answers_in_json(request):
         return json_500(request)
     return defaults.server_error(request)

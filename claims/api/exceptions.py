@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from claims.views import answers_in_json
+
 
 def _flatten(detail) -> dict:
     if isinstance(detail, dict):
@@ -59,10 +61,10 @@ def error_response(status_code: int, detail: str, code: str, **extra) -> Respons
 
 
 def csrf_failure(request, reason=""):
-    """CSRF refusals as JSON under /api/, Django's page elsewhere (CSRF_FAILURE_VIEW)."""
+    """CSRF refusals as JSON where programs read, Django's page elsewhere (CSRF_FAILURE_VIEW)."""
     from django.views.csrf import csrf_failure as django_csrf_failure
 
-    if request.path.startswith("/api/"):
+    if answers_in_json(request):
         return JsonResponse(
             {"detail": f"CSRF Failed: {reason}", "code": "permission_denied"}, status=status.HTTP_403_FORBIDDEN
         )

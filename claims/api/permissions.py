@@ -18,7 +18,3 @@ class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnl
 def can_see_everything(user) -> bool:
     """Editors and readers (anyone who may view claims) see every status; others only verified."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
-
-
-def can_review(user) -> bool:
-    return bool(user and user.is_authenticated and user.has_perm("claims.review_claim"))

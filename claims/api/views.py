@@ -20,7 +20,7 @@ from . import claim_json, serializers
 from .exceptions import error_response
 from .filters import ClaimFilter, ClaimFilterBackend, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
-from .permissions import can_review, can_see_everything
+from .permissions import can_see_everything
 
 ERRORS = {
     400: OpenApiResponse(serializers.ErrorSerializer, description="Invalid input; errors name each field."),
@@ -212,7 +212,7 @@ class ClaimViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         new_status, note = data.pop("status", None), data.pop("note", None)
-        if new_status is not None and new_status != claim.status and not can_review(request.user):
+        if new_status is not None and new_status != claim.status and not workflow.can_review(request.user):
             raise PermissionDenied("Changing a claim's status needs the permission to review claims.")
         try:
             claim = services.claim_update(
