@@ -464,9 +464,11 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except (services.StaleVersion, workflow.TransitionError) as exc:
-            # Raised inside the admin's transaction: everything was rolled back.
-            self.message_user(request, f"Nothing was saved. {getattr(exc, 'message', exc)}", messages.ERROR)
+        except services.StaleVersion as exc:  # raised inside the admin's transaction: all was rolled back
+            self.message_user(request, exc.message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except workflow.TransitionError as exc:
+            self.message_user(request, f"Nothing was saved. {exc.message}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     # -- bulk workflow actions ---------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import workflow
+from . import services, workflow
 from .models import NOTE_MAX_CHARS, Claim
 
 
@@ -64,7 +64,6 @@ class ClaimAdminForm(forms.ModelForm):
         claim = self.instance
         if not claim.pk:
             return cleaned
-        current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
         expected = cleaned.get("expected_version")
         if expected is None:
             raise ValidationError(
@@ -72,15 +71,10 @@ class ClaimAdminForm(forms.ModelForm):
                 "change could be overwritten. Nothing was saved: reload the page, then apply your change again.",
                 code="version_missing",
             )
-        if current != expected:
-            last = claim.history.first()
-            who = last.history_user.get_username() if last and last.history_user else "someone else"
-            raise ValidationError(
-                "%(who)s changed this claim since you opened it (it is now at version %(current)s, you opened "
-                "version %(expected)s). Nothing was saved: reload the page to see their changes, then apply yours.",
-                code="stale_version",
-                params={"who": who, "current": current, "expected": expected},
-            )
+        try:
+            services.check_version(Claim.objects.get(pk=claim.pk), expected)
+        except services.StaleVersion as exc:
+            raise ValidationError(exc.message, code=exc.code) from None
         target = cleaned.get("new_status")
         if target:
             evidence = claim.evidence.count() + new_evidence_count(self.data)

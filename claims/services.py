@@ -29,14 +29,24 @@ CLAIM_EDITABLE = (
 class StaleVersion(Exception):
     """The claim changed since the caller read it; nothing was written."""
 
+    code = "stale_version"
+
     def __init__(self, claim: Claim, expected: int):
-        editor = claim.history.first().history_user if claim.history.exists() else None
-        by = f" by {editor.get_username()}" if editor is not None else ""
-        super().__init__(
-            f"Claim {claim.pk} was changed{by} since you read it (it is at version {claim.version}, "
-            f"you had version {expected}). Reload it and apply your change again."
+        last = claim.history.first()
+        who = last.history_user.get_username() if last is not None and last.history_user is not None else "Someone"
+        self.message = (
+            f"{who} changed claim {claim.pk} since you read it (it is now at version {claim.version}, you had "
+            f"version {expected}). Nothing was saved: reload the claim to see their changes, then apply yours."
         )
+        super().__init__(self.message)
         self.claim, self.expected = claim, expected
+
+
+def check_version(claim: Claim, expected_version: int | None) -> None:
+    """Refuse (StaleVersion) when ``claim`` as read now is past the version the caller saw; the
+    one rule behind every write that names a version, the admin's form and the API's If-Match."""
+    if expected_version is not None and claim.version != expected_version:
+        raise StaleVersion(claim, expected_version)
 
 
 class ClaimHasRecord(Exception):
@@ -195,8 +205,7 @@ def _send_back(claim: Claim, why: str) -> None:
 def _lock(claim: Claim, expected_version: int | None) -> Claim:
     """Lock the claim's row for this transaction; refuse if it moved past ``expected_version``."""
     locked = Claim.objects.select_for_update().select_related("source").get(pk=claim.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked, expected_version)
+    check_version(locked, expected_version)
     return locked
 
 

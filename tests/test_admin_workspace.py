@@ -181,8 +181,8 @@ def test_a_second_editor_saving_an_old_copy_is_told_who_changed_it_and_nothing_i
     response = client.post(change_url(claim), {**opened, "statement": "My older edit."})
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [
-        "m.alvarez changed this claim since you opened it (it is now at version 2, you opened version 1). "
-        "Nothing was saved: reload the page to see their changes, then apply yours."
+        f"m.alvarez changed claim {claim.pk} since you read it (it is now at version 2, you had version 1). "
+        "Nothing was saved: reload the claim to see their changes, then apply yours."
     ]
     claim.refresh_from_db()
     assert (claim.subject, claim.statement, claim.version) == ("Japanese cabinet", ClaimFactory.statement, 2)

@@ -153,8 +153,8 @@ def test_a_stale_etag_is_a_412_and_nothing_is_written(editor_api):
     response = editor_api.patch(f"/api/claims/{claim.pk}/", {"subject": "Second"}, HTTP_IF_MATCH=stale)
     assert response.status_code == 412
     assert response.json() == {
-        "detail": f"Claim {claim.pk} was changed by editor since you read it (it is at version 2, you had version 1). "
-        "Reload it and apply your change again.",
+        "detail": f"editor changed claim {claim.pk} since you read it (it is now at version 2, you had version 1). "
+        "Nothing was saved: reload the claim to see their changes, then apply yours.",
         "code": "stale_version",
     }
     claim.refresh_from_db()

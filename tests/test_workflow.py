@@ -98,8 +98,8 @@ def test_the_service_refuses_a_stale_version_and_writes_nothing():
     with pytest.raises(services.StaleVersion) as raised:
         services.claim_transition(claim=claim, to="dismissed", by=UserFactory(username="second"), expected_version=1)
     assert str(raised.value) == (
-        f"Claim {claim.pk} was changed by {claim.history.first().history_user.username} since you read it "
-        "(it is at version 2, you had version 1). Reload it and apply your change again."
+        f"{claim.history.first().history_user.username} changed claim {claim.pk} since you read it (it is now at "
+        "version 2, you had version 1). Nothing was saved: reload the claim to see their changes, then apply yours."
     )
     claim.refresh_from_db()
     assert (claim.status, claim.version) == ("in_review", 2)

@@ -224,7 +224,7 @@ class ClaimViewSet(
                 expected_version=version,
             )
         except services.StaleVersion as exc:
-            return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
+            return error_response(status.HTTP_412_PRECONDITION_FAILED, exc.message, exc.code)
         except workflow.TransitionError as exc:
             return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
         except DjangoValidationError as exc:
@@ -249,7 +249,7 @@ class ClaimViewSet(
         try:
             services.claim_delete(claim=claim, by=request.user, expected_version=version)
         except services.StaleVersion as exc:
-            return error_response(status.HTTP_412_PRECONDITION_FAILED, str(exc), "stale_version")
+            return error_response(status.HTTP_412_PRECONDITION_FAILED, exc.message, exc.code)
         except services.ClaimHasRecord as exc:
             return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
         return Response(status=status.HTTP_204_NO_CONTENT)
