@@ -1,17 +1,15 @@
 """Editor UI: the claim list and page, the annotated article, notes, evidence and history.
 
-Declarations and delegation only: rules live in workflow, spans and services.
+Declarations and delegation only: rules live in workflow, spans and services (every write),
+the list's filters and guards in admin_lists, exports in exports, the article's HTML in
+article_html.
 """
-
-from html import escape as escape_html
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -21,18 +19,47 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
-from import_export import fields
 from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import exports, selectors, services, spans, validators, workflow
+from . import exports, selectors, services, validators, workflow
+from .admin_lists import GuardedChangeListMixin, HasEvidenceFilter, ReviewerFilter
+from .article_html import render_pieces
 from .forms import ClaimAdminForm
 from .models import Claim, Evidence, ReviewNote, Source
 from .numbers import plain_decimal
-from .params import SEARCH_MAX_CHARS, at_most_search_words, column_value
 
 # A URL typed without a scheme is taken as https, not http.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+# The bulk workflow actions: (name, menu label, target status, what the message says happened).
+WORKFLOW_ACTIONS = [
+    ("start_review", "Start review (accept candidates)", workflow.Status.IN_REVIEW, "in review"),
+    ("mark_verified", "Mark verified", workflow.Status.VERIFIED, "verified"),
+    ("mark_disputed", "Mark disputed", workflow.Status.DISPUTED, "disputed"),
+    ("mark_false", "Mark false", workflow.Status.FALSE, "false"),
+    ("mark_unverifiable", "Mark unverifiable", workflow.Status.UNVERIFIABLE, "unverifiable"),
+    ("reopen", "Reopen for review", workflow.Status.IN_REVIEW, "reopened"),
+    ("dismiss", "Dismiss candidates", workflow.Status.DISMISSED, "dismissed"),
+]
+
+
+def workflow_action(name: str, label: str, to: workflow.Status, verb: str):
+    """An admin action moving each selected claim to ``to`` through the workflow, saying per
+    claim what happened."""
+
+    @admin.action(description=label, permissions=["review"])
+    def action(modeladmin, request, queryset):
+        for claim in queryset.order_by("pk"):
+            try:
+                services.claim_transition(claim=claim, to=to, by=request.user)
+            except workflow.TransitionError as exc:
+                modeladmin.message_user(request, f"Claim {claim.pk} not {verb}: {exc.message}", messages.WARNING)
+            else:
+                modeladmin.message_user(request, f"Claim {claim.pk} {verb}.", messages.SUCCESS)
+
+    action.__name__ = name
+    return action
 
 
 def status_badge(status: str) -> str:
@@ -102,47 +129,6 @@ class SourceAdmin(admin.ModelAdmin):
         return request.user.has_perm("claims.add_claim")
 
 
-def render_pieces(pieces) -> str:
-    """Article HTML whose text content is exactly the source text (the browser's offsets
-    then count the same characters the server stores).
-
-    A long article has tens of thousands of pieces: a claim's opening tag is built once,
-    however many pieces it opens, the claim URL is reversed once for the page, and text is
-    escaped with ``html.escape``, which is what Django's ``escape`` and ``format_html``
-    call, over all the pieces at once.
-    """
-    marker = "2147483647"
-    url_parts = reverse("admin:claims_claim_change", args=[int(marker)]).split(marker)
-    labels = {status.value: escape_html(str(status.label)) for status in workflow.Status}
-    texts = [piece.text for piece in pieces]
-    if "\x00" not in "".join(texts):  # source texts never hold NUL: escape them in one pass
-        texts = escape_html("\x00".join(texts)).split("\x00")
-    else:
-        texts = [escape_html(text) for text in texts]
-    opening = {}
-    html = []
-    for piece, text in zip(pieces, texts, strict=True):
-        claim = piece.claim
-        if claim is None:
-            html.append(text)
-            continue
-        overlap = len(piece.claims) > 1
-        tag = opening.get((claim.pk, overlap))
-        if tag is None:
-            url = (
-                str(claim.pk).join(url_parts)
-                if len(url_parts) == 2
-                else reverse("admin:claims_claim_change", args=[claim.pk])
-            )
-            tag = opening[claim.pk, overlap] = (
-                f'<a class="cb-mark cb-{escape_html(claim.status)}{" cb-overlap" if overlap else ""}" '
-                f'href="{escape_html(url)}" data-claim="{claim.pk:d}" '
-                f'title="{escape_html(claim.statement)} ({labels[claim.status]})">'
-            )
-        html += (tag, text, "</a>")
-    return mark_safe("".join(html))  # every value above is escaped
-
-
 class ReviewNoteInline(admin.TabularInline):
     """Append-only: existing notes are shown, never edited or deleted; author and time are set."""
 
@@ -164,60 +150,10 @@ class EvidenceInline(admin.StackedInline):
     extra = 0
 
 
-class HasEvidenceFilter(admin.SimpleListFilter):
-    title = "evidence"
-    parameter_name = "has_evidence"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has evidence"), ("no", "No evidence")]
-
-    def queryset(self, request, queryset):
-        if self.value() in {"yes", "no"}:
-            return selectors.with_evidence_flag(queryset).filter(has_evidence=self.value() == "yes")
-        return queryset
-
-
-class ReviewerFilter(admin.SimpleListFilter):
-    """Reviewers are staff accounts; listing them is cheap, unlike a DISTINCT over every claim."""
-
-    title = "reviewer"
-    parameter_name = "reviewed_by"
-
-    def lookups(self, request, model_admin):
-        users = get_user_model().objects.filter(is_staff=True).order_by("username")
-        return [(str(user.pk), user.get_username()) for user in users]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            try:
-                reviewer = column_value(Claim._meta.get_field("reviewed_by").target_field, self.value())
-            except ValidationError as exc:  # the admin answers with ?e=1, as for any unknown lookup
-                raise IncorrectLookupParameters(exc) from None
-            return queryset.filter(reviewed_by_id=reviewer)
-        return queryset
-
-
-class ClaimResource(exports.SpreadsheetSafeResource):
-    """What an export of claims holds, one row per claim; text cells cannot run as formulae."""
-
-    source_title = fields.Field(attribute="source__title", column_name="source_title")
-    source_url = fields.Field(attribute="source__url", column_name="source_url")
-    reviewed_by = fields.Field(attribute="reviewed_by__username", column_name="reviewed_by")
-
-    class Meta:
-        model = Claim
-        fields = [
-            "id", "source", "source_title", "source_url", "span_start", "span_end", "quote", "statement", "kind",
-            "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status", "anchor_state", "origin",
-            "confidence", "reviewed_by", "reviewed_at", "updated_at", "version",
-        ]  # fmt: skip
-        export_order = fields
-
-
 @admin.register(Claim)
-class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
+class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
-    resource_classes = [ClaimResource]
+    resource_classes = [exports.ClaimResource]
     formats = [CSV, JSON]  # exports of selected claims; any format a spreadsheet opens is escaped
     list_display = [
         "id", "status_label", "kind", "subject", "short_quote", "value_with_unit", "origin_label", "source_title",
@@ -234,36 +170,11 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
     ordering = ["-updated_at", "-id"]
     list_per_page = 50
     inlines = [EvidenceInline, ReviewNoteInline]
-    actions = [
-        "delete_selected", "start_review", "mark_verified", "mark_disputed", "mark_false", "mark_unverifiable",
-        "reopen", "dismiss",
-    ]  # fmt: skip
+    actions = ["delete_selected", *(workflow_action(*row) for row in WORKFLOW_ACTIONS)]
     readonly_fields = [
         "status_label", "anchor_state", "origin", "confidence", "extractor_version", "prefix", "suffix",
         "reviewed_by", "reviewed_at", "version", "created_at", "updated_at",
     ]  # fmt: skip
-
-    def changelist_view(self, request, extra_context=None):
-        # PostgreSQL text cannot hold NUL, and the admin hands filter values to the database as
-        # they come: such a link is answered with the plain list and a message, never a 500.
-        if any("\x00" in part for key, values in request.GET.lists() for part in (key, *values)):
-            self.message_user(request, "Filters and searches cannot contain NUL characters; showing all claims.",
-                              messages.ERROR)  # fmt: skip
-            return HttpResponseRedirect(request.path)
-        return super().changelist_view(request, extra_context)
-
-    def get_search_results(self, request, queryset, search_term):
-        try:
-            if len(search_term) > SEARCH_MAX_CHARS:
-                raise ValidationError(
-                    "Search for at most %(limit)s characters (this has %(chars)s).",
-                    params={"limit": SEARCH_MAX_CHARS, "chars": len(search_term)},
-                )
-            at_most_search_words(search_term)
-        except ValidationError as exc:
-            self.message_user(request, f"{exc.messages[0]} Nothing was searched.", messages.ERROR)
-            return queryset.none(), False
-        return super().get_search_results(request, queryset, search_term)
 
     def get_queryset(self, request):
         # The list shows the source's title, never its text: do not load 20 kB per row.
@@ -353,25 +264,13 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        start, end, source_id = (request.GET.get(name) for name in ("utf16_start", "utf16_end", "source"))
-        if not source_id or start is None or end is None:
+        selection = [request.GET.get(name) for name in ("source", "utf16_start", "utf16_end")]
+        if None in selection or not selection[0]:
             return initial
         try:
-            source = Source.objects.filter(pk=column_value(Source._meta.pk, source_id)).first()
-        except ValidationError:
-            source = None
-        if source is None:
-            self.message_user(
-                request, f"The selection could not be used: there is no source {source_id[:40]!r}.", messages.ERROR
-            )
-            return initial
-        try:
-            span_start = spans.utf16_to_codepoint(source.text, int(start), field="span_start")
-            span_end = spans.utf16_to_codepoint(source.text, int(end), field="span_end")
-        except (ValueError, spans.SpanError) as exc:
-            self.message_user(
-                request, f"The selection could not be used: {getattr(exc, 'message', exc)}", messages.ERROR
-            )
+            source, span_start, span_end = selectors.selection_span(*selection)
+        except selectors.SelectionRefused as exc:
+            self.message_user(request, f"The selection could not be used: {exc.message}", messages.ERROR)
             return initial
         initial.update(span_start=span_start, span_end=span_end, quote=source.text[span_start:span_end])
         return initial
@@ -380,29 +279,33 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            obj.origin = Claim.Origin.EDITOR
-            obj._history_user = request.user
-            obj.save()  # the form has run the span check; the integrity signal runs it again
+            created = services.claim_create(
+                source=obj.source, by=request.user, **{name: getattr(obj, name) for name in services.CLAIM_EDITABLE}
+            )
+            obj.pk = created.pk  # the admin goes on with its own instance (inlines, messages, redirect)
+            obj.refresh_from_db()
+            obj._state.adding = False
         # A change is written in save_related, after the evidence and notes of the same save:
         # the verdict may rest on evidence added with it.
 
     def save_formset(self, request, form, formset, change):
+        claim, by = form.instance, request.user
+        added = []
         for item in formset.save(commit=False):
-            if item.pk is None and isinstance(item, ReviewNote):
-                item.author = request.user
-            if item.pk is None and isinstance(item, Evidence):
-                item.added_by = request.user
-            item.save()
-        for item in formset.deleted_objects:
-            if isinstance(item, Evidence):
-                # Through the service: a verdict that loses its last evidence goes back to review.
-                before = form.instance.version
-                claim = services.evidence_delete(evidence=item, by=request.user)
-                if form.cleaned_data.get("expected_version") == before:
-                    form.cleaned_data["expected_version"] = claim.version  # moved by this same save
-                form.instance.version, form.instance.status = claim.version, claim.status
+            if isinstance(item, ReviewNote):  # append-only: every note here is a new one
+                added.append(services.note_add(claim=claim, by=by, body=item.body))
+            elif item.pk is None:
+                added.append(services.evidence_add(claim=claim, by=by, **inline_values(formset, item)))
             else:
-                item.delete()
+                services.evidence_update(evidence=item, by=by, **inline_values(formset, item))
+        formset.new_objects = added  # the stored items, named in the history's change message
+        for item in formset.deleted_objects:  # evidence only: notes cannot be deleted
+            # Through the service: a verdict that loses its last evidence goes back to review.
+            before = claim.version
+            updated = services.evidence_delete(evidence=item, by=by)
+            if form.cleaned_data.get("expected_version") == before:
+                form.cleaned_data["expected_version"] = updated.version  # moved by this same save
+            claim.version, claim.status = updated.version, updated.status
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -471,45 +374,10 @@ class ClaimAdmin(exports.SpreadsheetSafeExportActionMixin, SimpleHistoryAdmin):
             self.message_user(request, f"Nothing was saved. {exc.message}", messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    # -- bulk workflow actions ---------------------------------------------------------------
-
-    @admin.action(description="Start review (accept candidates)", permissions=["review"])
-    def start_review(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.IN_REVIEW, "in review")
-
-    @admin.action(description="Mark verified", permissions=["review"])
-    def mark_verified(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.VERIFIED, "verified")
-
-    @admin.action(description="Mark disputed", permissions=["review"])
-    def mark_disputed(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.DISPUTED, "disputed")
-
-    @admin.action(description="Mark false", permissions=["review"])
-    def mark_false(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.FALSE, "false")
-
-    @admin.action(description="Mark unverifiable", permissions=["review"])
-    def mark_unverifiable(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.UNVERIFIABLE, "unverifiable")
-
-    @admin.action(description="Reopen for review", permissions=["review"])
-    def reopen(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.IN_REVIEW, "reopened")
-
-    @admin.action(description="Dismiss candidates", permissions=["review"])
-    def dismiss(self, request, queryset):
-        self._transition_each(request, queryset, workflow.Status.DISMISSED, "dismissed")
-
     def has_review_permission(self, request):
         return workflow.can_review(request.user)
 
-    def _transition_each(self, request, queryset, to, verb):
-        """Move each claim on its own and say per claim what happened."""
-        for claim in queryset.order_by("pk"):
-            try:
-                services.claim_transition(claim=claim, to=to, by=request.user)
-            except workflow.TransitionError as exc:
-                self.message_user(request, f"Claim {claim.pk} not {verb}: {exc.message}", messages.WARNING)
-            else:
-                self.message_user(request, f"Claim {claim.pk} {verb}.", messages.SUCCESS)
+
+def inline_values(formset, item) -> dict:
+    """The fields an inline form edits, as ``item`` holds them after the form ran."""
+    return {name: getattr(item, name) for name in formset.form.base_fields if name != "DELETE"}

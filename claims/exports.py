@@ -6,9 +6,11 @@ gets a leading ``'``, which spreadsheets show as text and which keeps every char
 it. Cells of numeric fields are left alone: a value of -5 stays the number -5.
 """
 
-from import_export import resources, widgets
+from import_export import fields, resources, widgets
 from import_export.admin import ExportActionMixin
 from import_export.formats import base_formats
+
+from .models import Claim
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,3 +54,20 @@ class SpreadsheetSafeExportActionMixin(ExportActionMixin):
     def get_export_data(self, file_format, request, queryset, **kwargs):
         kwargs["formulae_are_data"] = not opens_as_cells(file_format)
         return super().get_export_data(file_format, request, queryset, **kwargs)
+
+
+class ClaimResource(SpreadsheetSafeResource):
+    """What an export of claims holds, one row per claim; text cells cannot run as formulae."""
+
+    source_title = fields.Field(attribute="source__title", column_name="source_title")
+    source_url = fields.Field(attribute="source__url", column_name="source_url")
+    reviewed_by = fields.Field(attribute="reviewed_by__username", column_name="reviewed_by")
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id", "source", "source_title", "source_url", "span_start", "span_end", "quote", "statement", "kind",
+            "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status", "anchor_state", "origin",
+            "confidence", "reviewed_by", "reviewed_at", "updated_at", "version",
+        ]  # fmt: skip
+        export_order = fields

@@ -30,6 +30,17 @@ def at_most_search_words(value: str) -> None:
         )
 
 
+def check_search(value: str) -> None:
+    """A search within SEARCH_MAX_CHARS characters and SEARCH_MAX_WORDS words, or a ValidationError."""
+    if len(value) > SEARCH_MAX_CHARS:
+        raise ValidationError(
+            "Search for at most %(limit)s characters (this has %(chars)s).",
+            code="too_long",
+            params={"limit": SEARCH_MAX_CHARS, "chars": len(value)},
+        )
+    at_most_search_words(value)
+
+
 def check_time(value: datetime) -> datetime:
     """``value`` as an aware datetime that UTC can hold, or a ValidationError."""
     try:

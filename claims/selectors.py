@@ -3,10 +3,12 @@
 from collections import Counter
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 
 from . import spans, workflow
 from .models import Claim, Evidence, Source
+from .params import column_value
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,32 @@ def annotated_article(source: Source) -> dict:
         "total": len(claims),
         "orphaned": [c for c in claims if c.anchor_state == Claim.AnchorState.ORPHANED],
     }
+
+
+class SelectionRefused(ValueError):
+    """A browser selection that cannot become a span; ``message`` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def selection_span(source_id: str, utf16_start: str, utf16_end: str) -> tuple[Source, int, int]:
+    """The source and the code-point span of a selection the browser gave in UTF-16 offsets
+    (the annotated article's "add a claim"); SelectionRefused when there is no such source or
+    the offsets do not fall on its characters."""
+    try:
+        source = Source.objects.filter(pk=column_value(Source._meta.pk, source_id)).first()
+    except ValidationError:
+        source = None
+    if source is None:
+        raise SelectionRefused(f"there is no source {source_id[:40]!r}.")
+    try:
+        span_start = spans.utf16_to_codepoint(source.text, int(utf16_start), field="span_start")
+        span_end = spans.utf16_to_codepoint(source.text, int(utf16_end), field="span_end")
+    except (ValueError, spans.SpanError) as exc:
+        raise SelectionRefused(getattr(exc, "message", str(exc))) from None
+    return source, span_start, span_end
 
 
 def with_evidence_flag(queryset):

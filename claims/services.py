@@ -337,6 +337,17 @@ def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
     return evidence
 
 
+def evidence_update(*, evidence: Evidence, by, **fields) -> Evidence:
+    """Correct what an evidence item records (its URL, stance, the value found, ...)."""
+    with transaction.atomic():
+        _lock(evidence.claim, None)
+        for name, value in fields.items():
+            setattr(evidence, name, value)
+        evidence.full_clean(exclude=["claim", "added_by"])
+        evidence.save()
+    return evidence
+
+
 def evidence_delete(*, evidence: Evidence, by) -> Claim:
     """Remove an evidence item. A verdict that loses its last evidence item goes back to review."""
     with transaction.atomic():

@@ -471,7 +471,7 @@ def test_every_format_a_spreadsheet_opens_escapes_and_native_numbers_stay_number
 
     from import_export.formats import base_formats
 
-    from claims.admin import ClaimResource
+    from claims.exports import ClaimResource
     from claims.exports import opens_as_cells
 
     assert [opens_as_cells(f) for f in (base_formats.CSV, base_formats.TSV, base_formats.XLSX, base_formats.XLS,
