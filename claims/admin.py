@@ -128,6 +128,22 @@ class SourceAdmin(admin.ModelAdmin):
     def has_add_claim_permission(self, request):
         return request.user.has_perm("claims.add_claim")
 
+    # -- writes through the services ---------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: getattr(obj, name) for name in services.SOURCE_EDITABLE}
+        if change:
+            services.source_update(source=obj, by=request.user, **fields)
+        else:
+            copy_into(obj, services.source_create(by=request.user, **fields))
+
+    def delete_model(self, request, obj):
+        services.source_delete(source=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for source in queryset.order_by("pk"):
+            services.source_delete(source=source, by=request.user)
+
 
 class ReviewNoteInline(admin.TabularInline):
     """Append-only: existing notes are shown, never edited or deleted; author and time are set."""
@@ -279,12 +295,8 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
 
     def save_model(self, request, obj, form, change):
         if not change:
-            created = services.claim_create(
-                source=obj.source, by=request.user, **{name: getattr(obj, name) for name in services.CLAIM_EDITABLE}
-            )
-            obj.pk = created.pk  # the admin goes on with its own instance (inlines, messages, redirect)
-            obj.refresh_from_db()
-            obj._state.adding = False
+            fields = {name: getattr(obj, name) for name in services.CLAIM_EDITABLE}
+            copy_into(obj, services.claim_create(source=obj.source, by=request.user, **fields))
         # A change is written in save_related, after the evidence and notes of the same save:
         # the verdict may rest on evidence added with it.
 
@@ -381,3 +393,11 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
 def inline_values(formset, item) -> dict:
     """The fields an inline form edits, as ``item`` holds them after the form ran."""
     return {name: getattr(item, name) for name in formset.form.base_fields if name != "DELETE"}
+
+
+def copy_into(instance, created) -> None:
+    """Make the admin's own unsaved ``instance`` the row a service created: the admin goes on
+    with it (inlines, history message, redirect)."""
+    instance.pk = created.pk
+    instance.refresh_from_db()
+    instance._state.adding = False

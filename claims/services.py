@@ -134,6 +134,43 @@ def source_import(
         return _source_reanchor(source=source, text=text, by=by)
 
 
+# Fields of a source an editor writes in the admin's form.
+SOURCE_EDITABLE = ("title", "publisher", "url", "published_on", "text")
+
+
+def source_create(*, by, **fields) -> Source:
+    """Store an article typed or pasted in (the admin's form): its text normalised and checked
+    like any import, its URL http(s) only."""
+    unknown = set(fields) - set(SOURCE_EDITABLE)
+    if unknown:
+        raise TypeError(f"source_create() got fields it does not write: {', '.join(sorted(unknown))}")
+    source = Source(**fields)
+    source.full_clean(validate_constraints=False)  # sha256 is set on save; the database checks the rest
+    with transaction.atomic():
+        source.save()
+    return source
+
+
+def source_update(*, source: Source, by, **fields) -> Source:
+    """Change a source's title, publisher, URL or date; its text only while no claim is anchored
+    to it (a changed text is re-imported, so every claim is re-anchored: ``source_import``)."""
+    unknown = set(fields) - set(SOURCE_EDITABLE)
+    if unknown:
+        raise TypeError(f"source_update() does not write {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(source, name, value)
+        source.full_clean(validate_constraints=False)
+        source.save()
+    return source
+
+
+def source_delete(*, source: Source, by) -> None:
+    """Delete a source; one with claims is kept (the database protects it)."""
+    with transaction.atomic():
+        source.delete()
+
+
 def _check_source_url(url: str) -> None:
     """Refuse a source URL that is not http(s), as the model and the database do."""
     if not url:

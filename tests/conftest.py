@@ -77,6 +77,13 @@ def editor(groups):
     return user
 
 
+@pytest.fixture
+def editor_client(client, editor):
+    """Django's test client logged in as the demo's kind of editor (the Editors group)."""
+    client.force_login(editor)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _fresh_throttle_counts():
     """Throttle counts live in the cache; no test inherits another's."""

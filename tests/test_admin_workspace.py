@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/claims/claim/"
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
 def change_url(claim) -> str:
     return reverse("admin:claims_claim_change", args=[claim.pk])
 
@@ -471,8 +465,7 @@ def test_every_format_a_spreadsheet_opens_escapes_and_native_numbers_stay_number
 
     from import_export.formats import base_formats
 
-    from claims.exports import ClaimResource
-    from claims.exports import opens_as_cells
+    from claims.exports import ClaimResource, opens_as_cells
 
     assert [opens_as_cells(f) for f in (base_formats.CSV, base_formats.TSV, base_formats.XLSX, base_formats.XLS,
                                         base_formats.ODS, base_formats.HTML)] == [True] * 6  # fmt: skip
