@@ -22,7 +22,7 @@ Where things are:
   ``candidates``, ``SentenceIndex``, ``EXTRACTOR_VERSION``.
 
 To add a unit: its words in ``vocabulary.UNIT_WORDS`` (its code must be in claims/units.py).
-To add a pattern: a named group in ``patterns.CORE`` and its reading in ``figures._read``.
+To add a pattern: a named group in ``patterns.CORE`` and its reader in ``figures.READERS``.
 Either changes the output: raise ``EXTRACTOR_VERSION``.
 """
 

@@ -2,7 +2,7 @@
 the word tables of ``vocabulary``.
 
 ``CORE`` finds every figure in one pass; each alternative is a named group, the kind of the
-match, and ``figures._read`` reads each kind. The other patterns are anchored looks
+match, and ``figures.READERS`` has a reader for each. The other patterns are anchored looks
 left or right of a figure, each over a bounded window: none backtracks over a run of
 characters more than a bounded number of times.
 """
