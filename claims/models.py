@@ -31,6 +31,20 @@ def validate_storable_value(value) -> None:
         raise ValidationError(exc.message, code=exc.code, params=exc.params) from None
 
 
+def figure_field(verbose_name: str, *, help_text: str) -> models.DecimalField:
+    """A figure of a claim or of its evidence: optional, and only what both databases store
+    exactly (numeric(24, 6) on PostgreSQL, within the rule of claims.numbers)."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_storable_value],
+        help_text=help_text,
+    )
+
+
 def validate_has_words(value: str) -> None:
     if not workflow.has_words(value):
         raise ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")
@@ -190,13 +204,8 @@ class Claim(models.Model):
     subject = models.CharField(
         "subject", max_length=200, blank=True, help_text='What the claim is about, e.g. "Japan" or "KN-25".'
     )
-    value = models.DecimalField(
+    value = figure_field(
         "value",
-        max_digits=24,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_storable_value],
         help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion. Below 10^18, at most 15 "
         "significant digits and 6 decimal places (what every supported database stores exactly).",
     )
@@ -388,13 +397,8 @@ class Evidence(models.Model):
     title = models.CharField("title", max_length=500)
     publisher = models.CharField("publisher", max_length=200, blank=True)
     stance = models.CharField("stance", max_length=20, choices=Stance.choices)
-    value_found = models.DecimalField(
+    value_found = figure_field(
         "value found",
-        max_digits=24,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_storable_value],
         help_text="The figure this source gives, in the claim's unit, e.g. 47000000000.",
     )
     retrieved_on = models.DateField("retrieved on", help_text="When the reviewer read the source.")

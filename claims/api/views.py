@@ -261,12 +261,10 @@ class ClaimViewSet(
     )
     @action(detail=True, methods=["post"], url_path="notes")
     def add_note(self, request, pk=None):
-        claim = self.get_object()
-        self._require(request, "claims.add_reviewnote", "Adding notes needs the permission to add review notes.")
-        serializer = serializers.NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        note = services.note_add(claim=claim, by=request.user, body=serializer.validated_data["body"])
-        return Response(serializers.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        return self._append(
+            request, serializers.NoteSerializer, services.note_add,
+            "claims.add_reviewnote", "Adding notes needs the permission to add review notes.",
+        )  # fmt: skip
 
     @extend_schema(
         summary="Add evidence (editors)",
@@ -275,12 +273,10 @@ class ClaimViewSet(
     )
     @action(detail=True, methods=["post"], url_path="evidence")
     def add_evidence(self, request, pk=None):
-        claim = self.get_object()
-        self._require(request, "claims.add_evidence", "Adding evidence needs the permission to add evidence.")
-        serializer = serializers.EvidenceSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        evidence = services.evidence_add(claim=claim, by=request.user, **serializer.validated_data)
-        return Response(serializers.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return self._append(
+            request, serializers.EvidenceSerializer, services.evidence_add,
+            "claims.add_evidence", "Adding evidence needs the permission to add evidence.",
+        )  # fmt: skip
 
     @extend_schema(
         summary="schema.org ClaimReview JSON-LD",
@@ -300,9 +296,16 @@ class ClaimViewSet(
         response["ETag"] = etag(claim.pk, claim.version)
         return response
 
-    def _require(self, request, permission: str, message: str) -> None:
+    def _append(self, request, serializer_class, service, permission: str, refusal: str) -> Response:
+        """Add a note or an evidence item to the claim: checked by ``serializer_class``, written
+        by ``service``, answered with the stored item."""
+        claim = self.get_object()
         if not request.user.has_perm(permission):
-            raise PermissionDenied(message)
+            raise PermissionDenied(refusal)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        item = service(claim=claim, by=request.user, **serializer.validated_data)
+        return Response(serializer_class(item).data, status=status.HTTP_201_CREATED)
 
     def _claim_response(self, claim: Claim, code: int) -> Response:
         data, version = claim_json.one(
