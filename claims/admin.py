@@ -196,45 +196,32 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
         # The list shows the source's title, never its text: do not load 20 kB per row.
         return super().get_queryset(request).select_related("source", "reviewed_by").defer("source__text")
 
+    add_fieldsets = [
+        ("The span", {"fields": ["source", ("span_start", "span_end"), "quote"]}),
+        ("The claim", {"fields": ["statement", ("kind", "subject"), ("value", "unit", "qualifier"),
+                                  ("as_of", "as_of_precision")]}),
+    ]  # fmt: skip
+    fieldsets = [
+        ("Review", {"fields": [("status_label", "reviewed_by", "reviewed_at"), "new_status", "transition_note",
+                               "expected_version"]}),
+        *add_fieldsets,
+        ("Record", {"classes": ["collapse"], "fields": [("origin", "confidence", "extractor_version"),
+                                                        ("anchor_state", "version"), ("prefix", "suffix"),
+                                                        ("created_at", "updated_at")]}),
+    ]  # fmt: skip
+
     def get_fieldsets(self, request, obj=None):
-        span = ("The span", {"fields": ["source", ("span_start", "span_end"), "quote"]})
-        claim = (
-            "The claim",
-            {
-                "fields": [
-                    "statement",
-                    ("kind", "subject"),
-                    ("value", "unit", "qualifier"),
-                    ("as_of", "as_of_precision"),
-                ]
-            },
-        )
         if obj is None:
-            return [span, claim]
-        review = (
-            "Review",
-            {
-                "fields": [
-                    ("status_label", "reviewed_by", "reviewed_at"),
-                    "new_status",
-                    "transition_note",
-                    "expected_version",
-                ]
-            },
-        )
-        about = (
-            "Record",
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    ("origin", "confidence", "extractor_version"),
-                    ("anchor_state", "version"),
-                    ("prefix", "suffix"),
-                    ("created_at", "updated_at"),
-                ],
-            },
-        )
-        return [review, span, claim, about]
+            return self.add_fieldsets
+        if workflow.can_review(request.user):
+            return self.fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f != "new_status"]})
+                for name, options in self.fieldsets]  # fmt: skip
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.may_review = workflow.can_review(request.user)  # the status field is offered to reviewers only
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

@@ -36,6 +36,8 @@ class ClaimAdminForm(forms.ModelForm):
         help_text="Kept as a review note, e.g. what the verdict rests on.",
     )
 
+    may_review = True  # set per request by the admin (workflow.can_review)
+
     class Meta:
         model = Claim
         fields = [
@@ -48,6 +50,7 @@ class ClaimAdminForm(forms.ModelForm):
         claim = self.instance
         if claim.pk:
             self.fields["expected_version"].initial = claim.version
+        if claim.pk and self.may_review:
             targets = sorted(workflow.allowed_targets(claim.status), key=list(workflow.Status).index)
             self.fields["new_status"].choices = [("", "— keep as it is —")] + [(t.value, t.label) for t in targets]
         else:

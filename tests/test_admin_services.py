@@ -108,3 +108,21 @@ def test_notes_added_in_the_admin_are_never_written_without_note_add(editor_clie
     assert editor_client.post(change_url(claim), data).status_code == 302
     assert service_calls == ["note_add", "claim_update"]
     assert list(ReviewNote.objects.values_list("author", "body")) == [(editor.pk, "Asked the ministry.")]
+
+
+def test_an_editor_who_may_not_review_gets_no_status_field_and_cannot_give_a_verdict(client, groups):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    writer = UserFactory(username="writer")
+    writer.user_permissions.add(*Permission.objects.filter(codename__in=["view_claim", "change_claim"]))
+    client.force_login(writer)
+    claim = ClaimFactory(status="in_review")
+    page = client.get(change_url(claim))
+    assert "new_status" not in page.context["adminform"].form.fields
+    response = client.post(change_url(claim), change_form(claim, new_status="verified", transition_note="Checked."))
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.status, claim.version) == ("in_review", 2)  # the note was kept; the status was not changed
+    assert list(claim.notes.values_list("body", flat=True)) == ["Checked."]
