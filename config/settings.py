@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.conf import DEFAULTS as claimbook_defaults
 from config import proxies
 from config.env import env_bool, env_int, env_list, env_rate
 
@@ -276,24 +277,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Claimbook's own settings.
+# Claimbook's own settings, read through claims.conf (claimbook_settings), which documents each
+# key and holds its default.
 CLAIMBOOK = {
-    # Characters of context kept either side of a claim's quote (W3C TextQuoteSelector).
-    "CONTEXT_LENGTH": 32,
-    # Longest source text accepted, in code points; a longer import is refused.
-    "MAX_SOURCE_CHARS": env_int("CLAIMBOOK_MAX_SOURCE_CHARS", 2_000_000, minimum=1),
-    # Requests an anonymous caller may make (per IP), e.g. "600/minute"; None (set but empty) turns it off.
-    "ANON_THROTTLE_RATE": env_rate("CLAIMBOOK_ANON_THROTTLE_RATE", "600/minute"),
-    # Who publishes the fact checks (schema.org ClaimReview "author").
-    "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", "Claimbook"),
-    "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", ""),
-    # Most candidates "Propose claims" stores for one source; the extractor stops reading there and
-    # says so. 5,000 is 40 times the seed article's figures (a long report has a few hundred), the
-    # size the annotated article is built to show at once, and what one request proposes in a few
-    # seconds: past it a text is a table or a dump, which no editor triages figure by figure.
-    "MAX_CANDIDATES_PER_SOURCE": env_int("CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", 5_000, minimum=1),
-    # Largest JSON body the API reads; a larger one is refused with 413 before it is parsed.
-    "MAX_API_BODY_BYTES": env_int("CLAIMBOOK_MAX_API_BODY_BYTES", 1024 * 1024, minimum=1),
-    # Networks whose peers may say a request came over HTTPS (X-Forwarded-Proto); none without proxies.
+    "MAX_SOURCE_CHARS": env_int("CLAIMBOOK_MAX_SOURCE_CHARS", claimbook_defaults["MAX_SOURCE_CHARS"], minimum=1),
+    "ANON_THROTTLE_RATE": env_rate("CLAIMBOOK_ANON_THROTTLE_RATE", claimbook_defaults["ANON_THROTTLE_RATE"]),
+    "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", claimbook_defaults["ORGANIZATION_NAME"]),
+    "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", claimbook_defaults["ORGANIZATION_URL"]),
+    "MAX_CANDIDATES_PER_SOURCE": env_int(
+        "CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", claimbook_defaults["MAX_CANDIDATES_PER_SOURCE"], minimum=1
+    ),
+    "MAX_API_BODY_BYTES": env_int("CLAIMBOOK_MAX_API_BODY_BYTES", claimbook_defaults["MAX_API_BODY_BYTES"], minimum=1),
     "TRUSTED_PROXIES": TRUSTED_PROXIES,
 }
