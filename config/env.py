@@ -17,7 +17,7 @@ RATE = re.compile(r"[0-9]+/[smhd][a-z]*")  # what DRF's throttles read: the coun
 
 
 def _raw(name: str) -> str | None:
-    """The variable's value without surrounding blanks, or None when it is unset or empty."""
+    """The variable's value as set, or None when it is unset, empty or only blanks."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return None
