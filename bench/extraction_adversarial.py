@@ -24,8 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import BASE_ENV  # noqa: E402
+from claims.conf import DEFAULTS  # noqa: E402
 
-LIMIT = 2_000_000  # CLAIMBOOK["MAX_SOURCE_CHARS"]
+LIMIT = DEFAULTS["MAX_SOURCE_CHARS"]
 SECONDS, MEGABYTES, THROUGHPUT = 10.0, 300, 300_000
 
 
@@ -96,11 +97,10 @@ CORPUS = {
 
 
 def _extract(text: str) -> tuple[int, int | None]:
-    from django.conf import settings
-
     from claims import extraction
+    from claims.conf import claimbook_settings
 
-    cap = settings.CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"]
+    cap = claimbook_settings.MAX_CANDIDATES_PER_SOURCE
     result = extraction.extract(text, limit=cap)
     return len(result.candidates), result.capped_at
 

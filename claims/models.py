@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 
 from . import numbers, spans, units, validators, workflow
+from .conf import claimbook_settings
 
 # Longest statement and note accepted: a claim restated is a sentence or two; a reviewer's note
 # may be long, but a megabyte of it is an attack, not a note (forms and the API refuse more).
@@ -105,7 +106,7 @@ class Source(models.Model):
         if isinstance(self.text, str):
             self.text = spans.normalize_text(self.text)
         try:
-            spans.check_text(self.text, max_chars=settings.CLAIMBOOK["MAX_SOURCE_CHARS"])
+            spans.check_text(self.text, max_chars=claimbook_settings.MAX_SOURCE_CHARS)
         except spans.SpanError as exc:
             raise ValidationError({"text": ValidationError(exc.message, code=exc.code, params=exc.params)}) from None
         refusal = refuse_text_change(self, digest=spans.sha256_of(self.text))
@@ -439,7 +440,7 @@ class Evidence(models.Model):
 
 @receiver(pre_save, sender=Source, dispatch_uid="claims.source_integrity")
 def check_source_integrity(sender, instance, raw, using, **kwargs):
-    text = spans.check_text(instance.text, max_chars=settings.CLAIMBOOK["MAX_SOURCE_CHARS"])
+    text = spans.check_text(instance.text, max_chars=claimbook_settings.MAX_SOURCE_CHARS)
     if spans.normalize_text(text) != text:
         raise spans.SpanError(
             "text is not normalised: store it as NFC with \\n line ends (import it, which normalises).",

@@ -10,13 +10,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from . import extraction, spans, validators, workflow
+from .conf import claimbook_settings
 from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
 
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
@@ -184,7 +184,7 @@ def _check_source_url(url: str) -> None:
 
 
 def _max_chars() -> int:
-    return settings.CLAIMBOOK["MAX_SOURCE_CHARS"]
+    return claimbook_settings.MAX_SOURCE_CHARS
 
 
 def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
@@ -472,7 +472,7 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
     write (its unit, its value, its span); one that fails is reported, not stored. A source
     gets at most CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"] candidates.
     """
-    limit = settings.CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"]
+    limit = claimbook_settings.MAX_CANDIDATES_PER_SOURCE
     found = extraction.extract(source.text, default_as_of=source.published_on, limit=limit, progress=progress)
     report = ProposeReport(source=source, capped_at=found.capped_at, limit=limit)
     with transaction.atomic():

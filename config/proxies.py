@@ -15,6 +15,8 @@ import ipaddress
 
 from django.conf import settings
 
+from claims.conf import claimbook_settings
+
 LOOPBACK = "127.0.0.1,::1"
 
 
@@ -67,7 +69,7 @@ class TrustedProxyMiddleware:
 
     def __call__(self, request):
         header = settings.SECURE_PROXY_SSL_HEADER
-        trusted = settings.CLAIMBOOK["TRUSTED_PROXIES"]
+        trusted = claimbook_settings.TRUSTED_PROXIES
         if header and header[0] in request.META and not is_trusted(request.META.get("REMOTE_ADDR"), trusted):
             del request.META[header[0]]
         return self.get_response(request)

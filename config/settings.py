@@ -15,28 +15,11 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from claims.conf import DEFAULTS as claimbook_defaults
 from config import proxies
+from config.env import env_bool, env_int, env_list, env_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    value = raw.strip().lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no, on/off), got {raw!r}.")
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
 
 
 ENVIRONMENT = os.environ.get("CLAIMBOOK_ENV", "local").strip().lower()
@@ -92,7 +75,7 @@ INSTALLED_APPS = [
 ]
 
 # -- reverse proxies: how many there are, and from which addresses the nearest one connects --------
-PROXY_COUNT = int(os.environ.get("CLAIMBOOK_PROXY_COUNT", "0"))
+PROXY_COUNT = env_int("CLAIMBOOK_PROXY_COUNT", 0, minimum=0)
 try:
     TRUSTED_PROXIES = proxies.trusted_networks(os.environ.get("FORWARDED_ALLOW_IPS"), proxy_count=PROXY_COUNT)
 except ValueError as exc:
@@ -123,8 +106,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("CLAIMBOOK_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CLAIMBOOK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("CLAIMBOOK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CLAIMBOOK_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # a stranger cannot lock an editor out everywhere
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -148,7 +131,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # -- request sizes: a source of MAX_SOURCE_CHARS fits; anything larger is a 413, not a crash ---
-DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("CLAIMBOOK_MAX_FORM_BYTES", str(10 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("CLAIMBOOK_MAX_FORM_BYTES", 10 * 1024 * 1024, minimum=1)
 
 if PRODUCTION:
     # Static files from the app itself (collected into STATIC_ROOT); runserver serves them locally.
@@ -185,7 +168,7 @@ if DATABASE_URL:
         DATABASES = {
             "default": dj_database_url.parse(
                 DATABASE_URL,
-                conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+                conn_max_age=env_int("CONN_MAX_AGE", 60, minimum=0),
                 conn_health_checks=True,
             )
         }
@@ -236,7 +219,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -294,24 +277,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Claimbook's own settings, read through claims.conf.
+# Claimbook's own settings, read through claims.conf (claimbook_settings), which documents each
+# key and holds its default.
 CLAIMBOOK = {
-    # Characters of context kept either side of a claim's quote (W3C TextQuoteSelector).
-    "CONTEXT_LENGTH": 32,
-    # Longest source text accepted, in code points; a longer import is refused.
-    "MAX_SOURCE_CHARS": int(os.environ.get("CLAIMBOOK_MAX_SOURCE_CHARS", "2000000")),
-    # Requests an anonymous caller may make (per IP), e.g. "600/minute"; None turns it off.
-    "ANON_THROTTLE_RATE": os.environ.get("CLAIMBOOK_ANON_THROTTLE_RATE", "600/minute") or None,
-    # Who publishes the fact checks (schema.org ClaimReview "author").
-    "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", "Claimbook"),
-    "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", ""),
-    # Most candidates "Propose claims" stores for one source; the extractor stops reading there and
-    # says so. 5,000 is 40 times the seed article's figures (a long report has a few hundred), the
-    # size the annotated article is built to show at once, and what one request proposes in a few
-    # seconds: past it a text is a table or a dump, which no editor triages figure by figure.
-    "MAX_CANDIDATES_PER_SOURCE": int(os.environ.get("CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", "5000")),
-    # Largest JSON body the API reads; a larger one is refused with 413 before it is parsed.
-    "MAX_API_BODY_BYTES": int(os.environ.get("CLAIMBOOK_MAX_API_BODY_BYTES", str(1024 * 1024))),
-    # Networks whose peers may say a request came over HTTPS (X-Forwarded-Proto); none without proxies.
+    "MAX_SOURCE_CHARS": env_int("CLAIMBOOK_MAX_SOURCE_CHARS", claimbook_defaults["MAX_SOURCE_CHARS"], minimum=1),
+    "ANON_THROTTLE_RATE": env_rate("CLAIMBOOK_ANON_THROTTLE_RATE", claimbook_defaults["ANON_THROTTLE_RATE"]),
+    "ORGANIZATION_NAME": os.environ.get("CLAIMBOOK_ORGANIZATION_NAME", claimbook_defaults["ORGANIZATION_NAME"]),
+    "ORGANIZATION_URL": os.environ.get("CLAIMBOOK_ORGANIZATION_URL", claimbook_defaults["ORGANIZATION_URL"]),
+    "MAX_CANDIDATES_PER_SOURCE": env_int(
+        "CLAIMBOOK_MAX_CANDIDATES_PER_SOURCE", claimbook_defaults["MAX_CANDIDATES_PER_SOURCE"], minimum=1
+    ),
+    "MAX_API_BODY_BYTES": env_int("CLAIMBOOK_MAX_API_BODY_BYTES", claimbook_defaults["MAX_API_BODY_BYTES"], minimum=1),
     "TRUSTED_PROXIES": TRUSTED_PROXIES,
 }

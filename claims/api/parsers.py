@@ -4,10 +4,11 @@ nested too deeply to parse is a 400 like any other malformed JSON."""
 
 import io
 
-from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
+
+from claims.conf import claimbook_settings
 
 
 class PayloadTooLarge(APIException):
@@ -17,7 +18,7 @@ class PayloadTooLarge(APIException):
 
 class LimitedJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        limit = settings.CLAIMBOOK["MAX_API_BODY_BYTES"]
+        limit = claimbook_settings.MAX_API_BODY_BYTES
         body = stream.read(limit + 1) if stream is not None else b""
         if len(body) > limit:
             raise PayloadTooLarge(f"The request body is larger than {limit:,} bytes; nothing was read or written.")

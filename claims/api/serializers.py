@@ -1,10 +1,10 @@
 """JSON shapes of sources, claims, notes and evidence, and ClaimReview JSON-LD."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from claims import services, workflow
+from claims.conf import claimbook_settings
 from claims.models import NOTE_MAX_CHARS, Claim, Evidence, ReviewNote, Source
 from claims.numbers import plain_decimal
 
@@ -151,9 +151,9 @@ class ClaimWriteSerializer(ClaimSerializer):
 def claim_review(claim: Claim, url: str) -> dict:
     """schema.org ClaimReview JSON-LD for a claim with a verdict (or found unverifiable)."""
     rating = CLAIM_REVIEW_RATINGS[claim.status]
-    organization = {"@type": "Organization", "name": settings.CLAIMBOOK["ORGANIZATION_NAME"]}
-    if settings.CLAIMBOOK["ORGANIZATION_URL"]:
-        organization["url"] = settings.CLAIMBOOK["ORGANIZATION_URL"]
+    organization = {"@type": "Organization", "name": claimbook_settings.ORGANIZATION_NAME}
+    if claimbook_settings.ORGANIZATION_URL:
+        organization["url"] = claimbook_settings.ORGANIZATION_URL
     source = claim.source
     appearance = {"@type": "CreativeWork", "url": source.url, "headline": source.title, "text": claim.quote}
     if source.published_on:

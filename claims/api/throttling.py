@@ -1,7 +1,8 @@
-"""Rate limits for anonymous callers, read from settings.CLAIMBOOK at request time."""
+"""Rate limits for anonymous callers, read from claims.conf at request time."""
 
-from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle
+
+from claims.conf import claimbook_settings
 
 
 def client_ip(request) -> str:
@@ -11,7 +12,7 @@ def client_ip(request) -> str:
 
 
 class AnonymousThrottle(AnonRateThrottle):
-    """DRF's anonymous throttle with its rate in CLAIMBOOK["ANON_THROTTLE_RATE"]."""
+    """DRF's anonymous throttle with its rate in claimbook_settings.ANON_THROTTLE_RATE."""
 
     def get_rate(self):
-        return settings.CLAIMBOOK["ANON_THROTTLE_RATE"]
+        return claimbook_settings.ANON_THROTTLE_RATE

@@ -6,9 +6,46 @@ import claims.models
 from django.db import migrations, models
 from django.db.models import F
 
-from claims import numbers, units
-
 REVIEWED = {"verified", "disputed", "false", "unverifiable"}
+
+# What claims.numbers and claims.units said when this migration was written, copied so that it
+# repairs the same way whatever the application's code becomes.
+MAX_MAGNITUDE = Decimal(10) ** 18  # exclusive
+LIMIT_TEXT = (
+    "Claimbook stores figures below 1,000,000,000,000,000,000 (10^18) in magnitude, with at most "
+    "15 significant digits and 6 decimal places"
+)
+CODES = frozenset({
+    "USD", "EUR", "GBP", "JPY", "KRW", "percent", "point", "ratio", "count", "km", "meter", "mile", "mm", "kg",
+    "tonne", "barrel", "degree_c", "second", "minute", "hour", "day", "week", "month", "years", "decade",
+    "century", "year", "ordinal",
+})
+ALIASES = {
+    "usd": "USD", "us$": "USD", "$": "USD", "dollar": "USD", "dollars": "USD",
+    "eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR",
+    "gbp": "GBP", "£": "GBP", "pound": "GBP", "pounds": "GBP", "sterling": "GBP",
+    "jpy": "JPY", "¥": "JPY", "yen": "JPY", "krw": "KRW", "₩": "KRW", "won": "KRW",
+    "%": "percent", "per cent": "percent", "pct": "percent",
+    "percentage point": "point", "percentage points": "point", "points": "point",
+    "times": "ratio", "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km",
+    "m": "meter", "metre": "meter", "metres": "meter", "meters": "meter",
+    "miles": "mile", "millimetre": "mm", "millimetres": "mm", "millimeter": "mm", "millimeters": "mm",
+    "kilogram": "kg", "kilograms": "kg", "t": "tonne", "ton": "tonne", "tons": "tonne", "tonnes": "tonne",
+    "metric ton": "tonne", "metric tons": "tonne", "barrels": "barrel", "bpd": "barrel",
+    "°c": "degree_c", "degc": "degree_c", "celsius": "degree_c", "degrees celsius": "degree_c",
+    "s": "second", "seconds": "second", "min": "minute", "minutes": "minute", "h": "hour", "hours": "hour",
+    "days": "day", "weeks": "week", "months": "month", "decades": "decade", "centuries": "century",
+}
+
+
+def _canonical(unit):
+    """The code for ``unit`` (a code or an alias, any case), or None when there is none."""
+    if unit in CODES:
+        return unit
+    lowered = " ".join(unit.lower().split())
+    if lowered in CODES:
+        return lowered
+    return ALIASES.get(lowered) or next((code for code in CODES if code.lower() == lowered), None)
 
 
 def _readable(raw) -> bool:
@@ -18,7 +55,7 @@ def _readable(raw) -> bool:
         value = Decimal(raw)
     except (InvalidOperation, TypeError, ValueError):
         return False
-    return value.is_finite() and abs(value) < numbers.MAX_MAGNITUDE
+    return value.is_finite() and abs(value) < MAX_MAGNITUDE
 
 
 def repair_units_and_values(apps, schema_editor):
@@ -38,14 +75,14 @@ def repair_units_and_values(apps, schema_editor):
         evidence = cursor.fetchall()
     for pk, raw, unit, status, source_id, start, end in claims:
         changes, reasons = {}, []
-        if unit and unit not in units.CODES:
-            code = units.canonical(unit)
+        if unit and unit not in CODES:
+            code = _canonical(unit)
             if code is not None:
                 changes["unit"] = code
             else:
                 reasons.append(f"its unit {unit!r} is not one Claimbook knows")
         if raw is not None and not _readable(raw):
-            reasons.append(f"its value {raw} is beyond what Claimbook stores ({numbers.LIMIT_TEXT})")
+            reasons.append(f"its value {raw} is beyond what Claimbook stores ({LIMIT_TEXT})")
         if reasons:
             twin = Claim.objects.filter(source_id=source_id, span_start=start, span_end=end, kind="factual")
             if not twin.exclude(pk=pk).exists():  # a factual claim of the same span would be a duplicate

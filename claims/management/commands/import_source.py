@@ -3,10 +3,10 @@
 import sys
 from datetime import date
 
-from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 
 from claims import services, spans
+from claims.conf import claimbook_settings
 from claims.models import Source
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--source", type=int, help="ID of the source whose text this replaces.")
 
     def handle(self, *args, path, title, publisher, url, published_on, source, **options):
-        limit = settings.CLAIMBOOK["MAX_SOURCE_CHARS"]
+        limit = claimbook_settings.MAX_SOURCE_CHARS
         data = self._read(path, max_bytes=4 * limit)
         target = None
         if source is not None:
@@ -68,6 +68,6 @@ class Command(BaseCommand):
         if len(data) > max_bytes:
             raise CommandError(
                 f"{path} is larger than {max_bytes} bytes, the import limit "
-                f"(CLAIMBOOK_MAX_SOURCE_CHARS={settings.CLAIMBOOK['MAX_SOURCE_CHARS']}). Nothing was written."
+                f"(CLAIMBOOK_MAX_SOURCE_CHARS={claimbook_settings.MAX_SOURCE_CHARS}). Nothing was written."
             )
         return data

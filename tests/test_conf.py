@@ -1,0 +1,110 @@
+"""claims.conf: the CLAIMBOOK settings with their defaults, read through one accessor."""
+
+import ipaddress
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
+
+from claims.conf import DEFAULTS, ClaimbookSettings, claimbook_settings
+
+KEYS = "MAX_SOURCE_CHARS, ANON_THROTTLE_RATE, ORGANIZATION_NAME, ORGANIZATION_URL, MAX_CANDIDATES_PER_SOURCE, " \
+       "MAX_API_BODY_BYTES, TRUSTED_PROXIES"  # fmt: skip
+
+
+def test_the_defaults_are_claimbooks_documented_values():
+    assert DEFAULTS == {
+        "MAX_SOURCE_CHARS": 2_000_000,
+        "ANON_THROTTLE_RATE": "600/minute",
+        "ORGANIZATION_NAME": "Claimbook",
+        "ORGANIZATION_URL": "",
+        "MAX_CANDIDATES_PER_SOURCE": 5_000,
+        "MAX_API_BODY_BYTES": 1024 * 1024,
+        "TRUSTED_PROXIES": (),
+    }
+
+
+def test_every_default_is_a_typed_attribute_of_the_accessor():
+    assert list(ClaimbookSettings.__annotations__) == list(DEFAULTS)
+
+
+def test_the_project_settings_set_every_key_and_no_other():
+    from django.conf import settings
+
+    assert list(settings.CLAIMBOOK) == list(DEFAULTS)
+
+
+@pytest.mark.parametrize("key", list(DEFAULTS))
+def test_without_a_claimbook_dict_every_setting_is_its_default(settings, key):
+    del settings.CLAIMBOOK
+    assert getattr(claimbook_settings, key) == DEFAULTS[key]
+
+
+def test_a_key_the_project_leaves_out_takes_its_default():
+    with override_settings(CLAIMBOOK={"MAX_SOURCE_CHARS": 10}):
+        assert claimbook_settings.MAX_SOURCE_CHARS == 10
+        assert claimbook_settings.ORGANIZATION_NAME == "Claimbook"
+        assert claimbook_settings.MAX_API_BODY_BYTES == 1024 * 1024
+
+
+def test_override_settings_is_seen_at_once_and_undone_on_leaving():
+    before = claimbook_settings.MAX_CANDIDATES_PER_SOURCE
+    with override_settings(CLAIMBOOK={"MAX_CANDIDATES_PER_SOURCE": 7, "ANON_THROTTLE_RATE": None}):
+        assert (claimbook_settings.MAX_CANDIDATES_PER_SOURCE, claimbook_settings.ANON_THROTTLE_RATE) == (7, None)
+    after = claimbook_settings.MAX_CANDIDATES_PER_SOURCE
+    assert after == before
+
+
+def test_the_settings_fixture_is_seen_like_override_settings(settings):
+    trusted = (ipaddress.ip_network("10.0.0.2"),)
+    settings.CLAIMBOOK = {
+        **settings.CLAIMBOOK,
+        "ORGANIZATION_URL": "https://claimbook.example",
+        "TRUSTED_PROXIES": trusted,
+    }
+    read = (claimbook_settings.ORGANIZATION_URL, claimbook_settings.TRUSTED_PROXIES)
+    assert read == ("https://claimbook.example", trusted)
+
+
+def test_other_settings_changing_keep_what_was_read():
+    claimbook_settings.reload()
+    claimbook_settings.MAX_SOURCE_CHARS  # noqa: B018
+    with override_settings(DEBUG=True):
+        assert vars(claimbook_settings)["MAX_SOURCE_CHARS"] == DEFAULTS["MAX_SOURCE_CHARS"]
+
+
+def test_a_key_claimbook_does_not_know_is_refused_naming_it():
+    with override_settings(CLAIMBOOK={"CONTEXT_LENGTH": 32}), pytest.raises(ImproperlyConfigured) as refused:
+        claimbook_settings.MAX_SOURCE_CHARS  # noqa: B018
+    assert str(refused.value) == (
+        f"CLAIMBOOK has a key Claimbook does not know: 'CONTEXT_LENGTH'. Its keys are {KEYS} (claims/conf.py)."
+    )
+
+
+def test_several_unknown_keys_are_named_together_in_order():
+    typos = {"MAX_SOURCE_CHAR": 10, "ANON_THROTTLE": "1/second", "MAX_SOURCE_CHARS": 10}
+    with override_settings(CLAIMBOOK=typos), pytest.raises(ImproperlyConfigured) as refused:
+        claimbook_settings.MAX_SOURCE_CHARS  # noqa: B018
+    assert str(refused.value) == (
+        f"CLAIMBOOK has keys Claimbook does not know: 'ANON_THROTTLE', 'MAX_SOURCE_CHAR'. Its keys are {KEYS} "
+        "(claims/conf.py)."
+    )
+
+
+def test_asking_for_a_setting_that_does_not_exist_is_an_attribute_error():
+    with pytest.raises(AttributeError) as refused:
+        claimbook_settings.CONTEXT_LENGTH  # noqa: B018
+    assert str(refused.value) == "'CONTEXT_LENGTH' is not a Claimbook setting."
+
+
+def test_the_api_reads_its_body_limit_through_the_accessor(settings, editor_api):
+    from claims.models import Claim
+
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "MAX_API_BODY_BYTES": 10}
+    response = editor_api.post("/api/claims/", {"statement": "eleven+ bytes"}, format="json")
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "The request body is larger than 10 bytes; nothing was read or written.",
+        "code": "payload_too_large",
+    }
+    assert not Claim.objects.exists()
