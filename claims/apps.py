@@ -7,3 +7,10 @@ class ClaimsConfig(AppConfig):
     name = "claims"
     verbose_name = "Claims"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .conf import claimbook_settings
+
+        # A CLAIMBOOK key Claimbook does not know stops start-up (ImproperlyConfigured), not the
+        # first request that happens to read a setting.
+        claimbook_settings.user_settings  # noqa: B018

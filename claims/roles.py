@@ -1,7 +1,8 @@
 """The two roles of the newsroom, as auth groups: Editors review, Readers look.
 
-Used by the data migration that creates the groups and by ``setup_demo``; written against
-the models it is given so that a migration can pass its historical ones.
+Used by ``setup_demo`` and the tests; written against the models it is given. The data
+migration that first created the groups (0002) keeps its own copy of these lists, as a
+migration must not import application code.
 """
 
 EDITORS = "Editors"

@@ -108,3 +108,24 @@ def test_the_api_reads_its_body_limit_through_the_accessor(settings, editor_api)
         "code": "payload_too_large",
     }
     assert not Claim.objects.exists()
+
+
+def test_an_unknown_key_stops_start_up_not_the_first_request(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "typo_settings.py").write_text(
+        "from tests.settings import *  # noqa: F403\nCLAIMBOOK = {**CLAIMBOOK, 'MAX_SOURCE_CHAR': 10}  # noqa: F405\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "typo_settings", "PYTHONPATH": f"{tmp_path}{os.pathsep}{root}"}
+    started = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert started.returncode == 1
+    assert started.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: CLAIMBOOK has a key Claimbook does not know: "
+        f"'MAX_SOURCE_CHAR'. Its keys are {KEYS} (claims/conf.py)."
+    )
