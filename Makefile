@@ -44,9 +44,12 @@ browser-deps:
 		echo "!! the browser tests will be skipped."; \
 	fi
 
+# ruff; a model change without its migration (checked on an in-memory SQLite, leaving db.sqlite3
+# alone).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 DATABASE_URL= SQLITE_PATH=:memory: $(PY) manage.py makemigrations --check --dry-run
 
 format: install
 	$(VENV)/bin/ruff check --fix .
