@@ -45,11 +45,12 @@ browser-deps:
 	fi
 
 # ruff; a model change without its migration (checked on an in-memory SQLite, leaving db.sqlite3
-# alone).
+# alone); mypy on claims/, configured in pyproject.toml.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 DATABASE_URL= SQLITE_PATH=:memory: $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -32,7 +32,7 @@ from .numbers import plain_decimal
 from .params import SEARCH_MAX_CHARS, at_most_search_words, column_value
 
 # A URL typed without a scheme is taken as https, not http.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field], dict[str, str]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 def status_badge(status: str) -> str:
@@ -119,7 +119,7 @@ def render_pieces(pieces) -> str:
         texts = escape_html("\x00".join(texts)).split("\x00")
     else:
         texts = [escape_html(text) for text in texts]
-    opening = {}
+    opening: dict[tuple[int, bool], str] = {}
     html = []
     for piece, text in zip(pieces, texts, strict=True):
         claim = piece.claim

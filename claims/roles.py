@@ -4,6 +4,13 @@ Used by the data migration that creates the groups and by ``setup_demo``; writte
 the models it is given so that a migration can pass its historical ones.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group, Permission
+
 EDITORS = "Editors"
 READERS = "Readers"
 
@@ -33,9 +40,9 @@ GROUP_PERMISSIONS = {
 }
 
 
-def ensure_groups(*, group_model, permission_model) -> dict[str, object]:
+def ensure_groups(*, group_model: type[Group], permission_model: type[Permission]) -> dict[str, Group]:
     """Create or update the Editors and Readers groups with exactly their permissions."""
-    groups = {}
+    groups: dict[str, Group] = {}
     for name, labels in GROUP_PERMISSIONS.items():
         wanted = []
         for label in labels:

@@ -165,7 +165,7 @@ def _claim_json_sql(editor: bool) -> str:
     return f"{_object(pairs)}::text"
 
 
-def claim_rows(rows: list[dict], *, editor: bool) -> list[dict]:
+def claim_rows(rows: list[dict], *, editor: bool) -> list[dict] | list[orjson.Fragment]:
     """Shape claim rows (from claim_values) as the API's claim JSON, with evidence and, for
     editors, notes and reviewer: two more queries whatever the page size.
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,6 +21,9 @@ from simple_history.utils import bulk_create_with_history
 
 from . import extraction, spans, validators, workflow
 from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
 CLAIM_EDITABLE = (
@@ -29,7 +35,7 @@ CLAIM_EDITABLE = (
 class StaleVersion(Exception):
     """The claim changed since the caller read it; nothing was written."""
 
-    def __init__(self, claim: Claim, expected: int):
+    def __init__(self, claim: Claim, expected: int) -> None:
         editor = claim.history.first().history_user if claim.history.exists() else None
         by = f" by {editor.get_username()}" if editor is not None else ""
         super().__init__(
@@ -44,7 +50,7 @@ class ClaimHasRecord(Exception):
 
     code = "claim_has_record"
 
-    def __init__(self, claim: Claim, *, notes: int, evidence: int):
+    def __init__(self, claim: Claim, *, notes: int, evidence: int) -> None:
         held = [f"is {Claim.Status(claim.status).label.lower()}"] if claim.status in workflow.REVIEWED else []
         held += [f"has {count} {noun}{'' if count == 1 else 's'}"
                  for count, noun in ((notes, "note"), (evidence, "evidence item")) if count]  # fmt: skip
@@ -62,7 +68,7 @@ class ClaimHasRecord(Exception):
         self.claim = claim
 
 
-def _stamp(claim: Claim, by) -> None:
+def _stamp(claim: Claim, by: User | None) -> None:
     """Mark a claim as written by ``by``: a new version, and who to name in its history."""
     claim.version += 1
     claim._history_user = by
@@ -75,7 +81,7 @@ class ImportReport:
     source: Source
     created: bool = False
     unchanged: bool = False
-    anchors: Counter = field(default_factory=Counter)  # exact / relocated / orphaned
+    anchors: Counter[str] = field(default_factory=Counter)  # exact / relocated / orphaned
     sent_back_to_review: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -98,7 +104,7 @@ def source_import(
     url: str = "",
     published_on: date | None = None,
     source: Source | None = None,
-    by=None,
+    by: User | None = None,
 ) -> ImportReport:
     """Store an article's text, or replace the text of ``source`` (or of the source with
     the same ``url``) and re-anchor its claims. The same text twice changes nothing."""
@@ -137,10 +143,10 @@ def _check_source_url(url: str) -> None:
 
 
 def _max_chars() -> int:
-    return settings.CLAIMBOOK["MAX_SOURCE_CHARS"]
+    return settings.CLAIMBOOK["MAX_SOURCE_CHARS"]  # type: ignore[return-value]  # an int setting
 
 
-def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
+def _source_reanchor(*, source: Source, text: str, by: User | None) -> ImportReport:
     """Replace ``source.text`` and move every claim with it, never onto a lookalike."""
     report = ImportReport(source=source)
     before, after = extraction.SentenceIndex(source.text), extraction.SentenceIndex(text)
@@ -158,7 +164,7 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
         moved = state != Claim.AnchorState.EXACT
         claim.anchor_state = state
         if state != Claim.AnchorState.ORPHANED:
-            claim.span_start, claim.span_end = anchor.span_start, anchor.span_end
+            claim.span_start, claim.span_end = anchor.span_start, anchor.span_end  # type: ignore[assignment]  # set unless orphaned
         if claim.status in workflow.REVIEWED:
             if moved:
                 why = f"the source text changed and this claim was {state.label.lower()} ({anchor.reason})"
@@ -179,14 +185,14 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
     return report
 
 
-def _who(user) -> str:
+def _who(user: User | None) -> str:
     return user.get_username() if user else "someone"
 
 
 def _send_back(claim: Claim, why: str) -> None:
     """A claim whose verdict no longer holds goes back to review, with Claimbook's note saying why
     (in the caller's transaction, with the caller's save)."""
-    reviewer = claim.reviewed_by.get_username() if claim.reviewed_by_id else None
+    reviewer = claim.reviewed_by.get_username() if claim.reviewed_by_id else None  # type: ignore[union-attr]  # set with its id
     ReviewNote.objects.create(claim=claim, author=None, body=workflow.back_to_review_note(claim.status, reviewer, why))
     claim.status = Claim.Status.IN_REVIEW
     claim.reviewed_by, claim.reviewed_at = None, None
@@ -200,7 +206,7 @@ def _lock(claim: Claim, expected_version: int | None) -> Claim:
     return locked
 
 
-def _apply_transition(claim: Claim, to: str, by, note: str | None) -> None:
+def _apply_transition(claim: Claim, to: str, by: User | None, note: str | None) -> None:
     plan = workflow.plan_transition(claim.status, to, evidence_count=claim.evidence.count(), note=note)
     claim.status = plan.target
     if plan.signs_review:
@@ -216,7 +222,9 @@ def _check_note(note: str | None) -> None:
         raise ValidationError({"note": ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")})
 
 
-def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expected_version: int | None = None):
+def claim_transition(
+    *, claim: Claim, to: str, by: User | None, note: str | None = None, expected_version: int | None = None
+) -> Claim:
     """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
     _check_note(note)
     with transaction.atomic():
@@ -232,7 +240,7 @@ def _full_clean(claim: Claim) -> None:
     claim.full_clean(exclude=["source"], validate_unique=False, validate_constraints=False)
 
 
-def claim_create(*, source: Source, by, **fields) -> Claim:
+def claim_create(*, source: Source, by: User | None, **fields: Any) -> Claim:
     """Create an editor's claim; the quote may be omitted (it is read from the span)."""
     unknown = set(fields) - set(CLAIM_EDITABLE)
     if unknown:
@@ -246,7 +254,13 @@ def claim_create(*, source: Source, by, **fields) -> Claim:
 
 
 def claim_update(
-    *, claim: Claim, by, data: dict, status: str | None = None, note: str | None = None, expected_version=None
+    *,
+    claim: Claim,
+    by: User | None,
+    data: dict[str, Any],
+    status: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> Claim:
     """Change a claim's fields and, through the workflow, its status; atomic, never over a
     newer version than ``expected_version``.
@@ -276,7 +290,7 @@ def claim_update(
         if not changed and not status_change and not workflow.has_words(note):
             return locked  # nothing to write: same version, no history row
         if status_change:
-            _apply_transition(locked, status, by, note)
+            _apply_transition(locked, status, by, note)  # type: ignore[arg-type]  # status_change: not None
         else:
             if changed and workflow.verdict_outlived(locked.status, substance_changed=True):
                 _send_back(locked, f"{_who(by)} changed its {workflow.describe_changes(before, after, changed)}")
@@ -287,7 +301,7 @@ def claim_update(
     return locked
 
 
-def claim_delete(*, claim: Claim, by, expected_version=None) -> None:
+def claim_delete(*, claim: Claim, by: User | None, expected_version: int | None = None) -> None:
     """Delete a claim that has nothing on record (no verdict, notes or evidence), never a newer
     version than the caller saw; any other claim is kept (ClaimHasRecord)."""
     with transaction.atomic():
@@ -308,7 +322,7 @@ def claim_deletion_refusal(claim: Claim) -> ClaimHasRecord | None:
     return ClaimHasRecord(claim, notes=notes, evidence=evidence)
 
 
-def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
+def note_add(*, claim: Claim, by: User | None, body: str) -> ReviewNote:
     """Append a note to a claim (notes are never edited)."""
     with transaction.atomic():
         locked = _lock(claim, None)
@@ -318,7 +332,7 @@ def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
     return note
 
 
-def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
+def evidence_add(*, claim: Claim, by: User | None, **fields: Any) -> Evidence:
     """Record what a reviewer relied on for a claim."""
     with transaction.atomic():
         locked = _lock(claim, None)
@@ -328,7 +342,7 @@ def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, by) -> Claim:
+def evidence_delete(*, evidence: Evidence, by: User | None) -> Claim:
     """Remove an evidence item. A verdict that loses its last evidence item goes back to review."""
     with transaction.atomic():
         locked = _lock(evidence.claim, None)
@@ -377,13 +391,15 @@ class _Claimed:
     """The spans a source already has claims on, for "is this candidate new?" in O(log n):
     the same span and kind, or an overlapping claim with the same value."""
 
-    def __init__(self, rows):
-        self.exact: set[tuple] = set()
-        self.by_value: dict = defaultdict(lambda: ([], [], [0]))  # value -> (starts, ends, [longest])
+    def __init__(self, rows: Iterable[tuple[int, int, str, Decimal | None]]) -> None:
+        self.exact: set[tuple[int, int, str]] = set()
+        self.by_value: defaultdict[Decimal, tuple[list[int], list[int], list[int]]] = defaultdict(
+            lambda: ([], [], [0])
+        )  # value -> (starts, ends, [longest])
         for start, end, kind, value in sorted(rows, key=lambda row: row[0]):
             self.add(start, end, kind, value)
 
-    def add(self, start: int, end: int, kind: str, value) -> None:
+    def add(self, start: int, end: int, kind: str, value: Decimal | None) -> None:
         self.exact.add((start, end, kind))
         if value is not None:
             starts, ends, longest = self.by_value[value]
@@ -406,7 +422,13 @@ class _Claimed:
         return False
 
 
-def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, progress=None) -> ProposeReport:
+def source_propose_claims(
+    *,
+    source: Source,
+    by: User | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+) -> ProposeReport:
     """Run the extractor on ``source`` and store each new candidate as an unreviewed claim.
 
     Existing claims are never touched; a candidate whose span is already claimed (in any
@@ -415,7 +437,7 @@ def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, pro
     write (its unit, its value, its span); one that fails is reported, not stored. A source
     gets at most CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"] candidates.
     """
-    limit = settings.CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"]
+    limit: int = settings.CLAIMBOOK["MAX_CANDIDATES_PER_SOURCE"]  # type: ignore[assignment]  # an int setting
     found = extraction.extract(source.text, default_as_of=source.published_on, limit=limit, progress=progress)
     report = ProposeReport(source=source, capped_at=found.capped_at, limit=limit)
     with transaction.atomic():
