@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots bench soak clean
+.PHONY: install browser-deps demo test test-fast test-sqlite test-postgres lint format serve screenshots bench soak clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
@@ -55,6 +55,11 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The tests that need no database, server, browser or other process, picked by tests/conftest.py
+# from what each test uses (a new pure test is in without being listed): for the edit-run loop.
+test-fast: install
+	DATABASE_URL= $(VENV)/bin/pytest -m fast -q -p no:cacheprovider
 
 test-sqlite: install browser-deps
 	@echo "==> Test pass 1 of 2: SQLite"
