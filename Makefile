@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser-deps demo test test-sqlite test-postgres lint format serve screenshots bench soak clean
+.PHONY: install browser-deps demo test test-fast test-sqlite test-postgres lint format serve screenshots bench soak clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Claimbook needs Python 3.11; $(PYTHON) is " + sys.version.split()[0] + ". Run: make PYTHON=/path/to/python3.11 ...")'
@@ -44,13 +44,22 @@ browser-deps:
 		echo "!! the browser tests will be skipped."; \
 	fi
 
+# ruff; a model change without its migration (checked on an in-memory SQLite, leaving db.sqlite3
+# alone); mypy on claims/, configured in pyproject.toml.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 DATABASE_URL= SQLITE_PATH=:memory: $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The tests that need no database, server, browser or other process, picked by tests/conftest.py
+# from what each test uses (a new pure test is in without being listed): for the edit-run loop.
+test-fast: install
+	DATABASE_URL= $(VENV)/bin/pytest -m fast -q -p no:cacheprovider
 
 test-sqlite: install browser-deps
 	@echo "==> Test pass 1 of 2: SQLite"

@@ -30,7 +30,7 @@ from .models import Claim, Evidence, ReviewNote, Source
 from .numbers import plain_decimal
 
 # A URL typed without a scheme is taken as https, not http.
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELDS: dict[type[models.Field], dict[str, str]] = {models.URLField: {"assume_scheme": "https"}}
 
 # The bulk workflow actions: (name, menu label, target status, what the message says happened).
 WORKFLOW_ACTIONS = [

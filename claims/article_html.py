@@ -1,14 +1,16 @@
 """The annotated article as HTML: the source text with every claim a link in its status colour."""
 
+from collections.abc import Sequence
 from html import escape as escape_html
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from . import workflow
+from .selectors import Piece
 
 
-def render_pieces(pieces) -> SafeString:
+def render_pieces(pieces: Sequence[Piece]) -> SafeString:
     """Article HTML whose text content is exactly the source text (the browser's offsets
     then count the same characters the server stores).
 
@@ -25,7 +27,7 @@ def render_pieces(pieces) -> SafeString:
         texts = escape_html("\x00".join(texts)).split("\x00")
     else:
         texts = [escape_html(text) for text in texts]
-    opening = {}
+    opening: dict[tuple[int, bool], str] = {}
     html = []
     for piece, text in zip(pieces, texts, strict=True):
         claim = piece.claim

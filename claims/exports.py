@@ -6,6 +6,10 @@ gets a leading ``'``, which spreadsheets show as text and which keeps every char
 it. Cells of numeric fields are left alone: a value of -5 stays the number -5.
 """
 
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from import_export import fields, resources, widgets
 from import_export.admin import ExportActionMixin
 from import_export.formats import base_formats
@@ -19,14 +23,14 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NOT_CELLS = (base_formats.JSON, base_formats.YAML)
 
 
-def escape_formula(value):
+def escape_formula(value: object) -> object:
     """``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
 
-def opens_as_cells(file_format) -> bool:
+def opens_as_cells(file_format: object) -> bool:
     """Whether a spreadsheet opens ``file_format`` (a format instance or class) as cells."""
     format_class = file_format if isinstance(file_format, type) else type(file_format)
     return not issubclass(format_class, NOT_CELLS)
@@ -39,7 +43,7 @@ class SpreadsheetSafeResource(resources.ModelResource):
     JSON), so an export by any other path, the ``export`` command included, is safe too.
     """
 
-    def export_field(self, field, instance, **kwargs):
+    def export_field(self, field: Any, instance: Model, **kwargs: Any) -> Any:
         value = super().export_field(field, instance, **kwargs)
         if kwargs.get("formulae_are_data") or isinstance(field.widget, widgets.NumberWidget):
             return value
@@ -51,7 +55,7 @@ class SpreadsheetSafeExportActionMixin(ExportActionMixin):
     cells (the library's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT deletes a leading ``=``
     instead, losing it, and leaves ``+``, ``-`` and ``@`` as they are)."""
 
-    def get_export_data(self, file_format, request, queryset, **kwargs):
+    def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], **kwargs: Any) -> Any:
         kwargs["formulae_are_data"] = not opens_as_cells(file_format)
         return super().get_export_data(file_format, request, queryset, **kwargs)
 

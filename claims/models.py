@@ -4,6 +4,8 @@ Span integrity is enforced three times over: ``Claim.clean()`` for forms, a ``pr
 check for raw saves (fixtures), and database constraints for everything else.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -82,6 +84,8 @@ class Source(models.Model):
     created_at = models.DateTimeField("created at", auto_now_add=True)
     updated_at = models.DateTimeField("updated at", auto_now=True)
 
+    _reanchoring: bool  # set by re-importing for the one save that may change the text under claims
+
     class Meta:
         ordering = ["-published_on", "title", "id"]
         verbose_name = "source"
@@ -144,7 +148,8 @@ class Claim(models.Model):
         FACTUAL = "factual", "Factual"
 
     # The one vocabulary (claims/units.py), as choices: Claim.Unit.USD, Claim.Unit.KM, ...
-    Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])
+    # The stubs know the functional API with names or (name, value) pairs, not (name, (value, label)).
+    Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])  # type: ignore[call-overload]
 
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exactly"
@@ -252,6 +257,7 @@ class Claim(models.Model):
     )
 
     history = HistoricalRecords(excluded_fields=["prefix", "suffix"])
+    _history_user: Any  # set before a save: who simple_history names in its history row
 
     class Meta:
         ordering = ["source_id", "span_start", "span_end", "id"]
@@ -322,7 +328,7 @@ class Claim(models.Model):
                 }
             )
 
-    def clean_content(self):
+    def clean_content(self) -> None:
         """The rules on the claim itself, apart from other claims: its span holds its quote, a
         quantitative claim has a value and a unit, as_of comes with its precision."""
         try:

@@ -12,6 +12,7 @@ the value written on both.
 """
 
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast, overload
 
 MAX_DECIMAL_PLACES = 6
 MAX_SIGNIFICANT_DIGITS = 15
@@ -25,11 +26,17 @@ LIMIT_TEXT = (
 class ValueRefused(ValueError):
     """A figure outside what both databases store exactly; ``message`` gives the limit."""
 
-    def __init__(self, message: str, *, code: str, params: dict):
+    def __init__(self, message: str, *, code: str, params: dict[str, Any]) -> None:
         super().__init__(message)
         self.message, self.code, self.params = message, code, params
 
 
+@overload
+def plain_decimal(value: Decimal) -> str: ...
+@overload
+def plain_decimal(value: None) -> None: ...
+@overload
+def plain_decimal(value: Decimal | None) -> str | None: ...
 def plain_decimal(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
@@ -60,6 +67,7 @@ def check_value(value: Decimal | None, *, field: str | None = None) -> Decimal |
     if abs(value) >= MAX_MAGNITUDE:
         raise ValueRefused(f"{name}{_shown(value)} is too large. {LIMIT_TEXT}.", code="value_too_large", params=params)
     _, digits, exponent = value.as_tuple()
+    exponent = cast(int, exponent)  # a finite value's exponent is a number, never "n", "N" or "F"
     while len(digits) > 1 and digits[-1] == 0:  # trailing zeros are not significant: 5E+10 has one digit
         digits, exponent = digits[:-1], exponent + 1
     places = max(0, -exponent)

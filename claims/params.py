@@ -6,7 +6,10 @@ A value the column cannot hold (an id past 2**63 - 1, a time whose UTC falls out
 and an empty page on PostgreSQL.
 """
 
+from __future__ import annotations
+
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -55,7 +58,7 @@ def check_time(value: datetime) -> datetime:
     return aware
 
 
-def column_value(field: models.Field, raw: str):
+def column_value(field: models.Field[Any, Any], raw: str) -> Any:
     """``raw`` converted as ``field`` reads it, and checked to fit its column; else a ValidationError."""
     value = field.to_python(raw)
     if isinstance(field, models.IntegerField) and value is not None:

@@ -5,6 +5,13 @@ migration that first created the groups (0002) keeps its own copy of these lists
 migration must not import application code.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import Group, Permission
+
 EDITORS = "Editors"
 READERS = "Readers"
 
@@ -34,9 +41,9 @@ GROUP_PERMISSIONS = {
 }
 
 
-def ensure_groups(*, group_model, permission_model) -> dict[str, object]:
+def ensure_groups(*, group_model: type[Group], permission_model: type[Permission]) -> dict[str, Group]:
     """Create or update the Editors and Readers groups with exactly their permissions."""
-    groups = {}
+    groups: dict[str, Group] = {}
     for name, labels in GROUP_PERMISSIONS.items():
         wanted = []
         for label in labels:

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +21,9 @@ from simple_history.utils import bulk_create_with_history
 from . import extraction, spans, validators, workflow
 from .conf import claimbook_settings
 from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
 CLAIM_EDITABLE = (
@@ -31,7 +37,7 @@ class StaleVersion(Exception):
 
     code = "stale_version"
 
-    def __init__(self, claim: Claim, expected: int):
+    def __init__(self, claim: Claim, expected: int) -> None:
         last = claim.history.first()
         who = last.history_user.get_username() if last is not None and last.history_user is not None else "Someone"
         self.message = (
@@ -54,7 +60,7 @@ class ClaimHasRecord(Exception):
 
     code = "claim_has_record"
 
-    def __init__(self, claim: Claim, *, notes: int, evidence: int):
+    def __init__(self, claim: Claim, *, notes: int, evidence: int) -> None:
         held = [f"is {Claim.Status(claim.status).label.lower()}"] if claim.status in workflow.REVIEWED else []
         held += [f"has {count} {noun}{'' if count == 1 else 's'}"
                  for count, noun in ((notes, "note"), (evidence, "evidence item")) if count]  # fmt: skip
@@ -72,7 +78,7 @@ class ClaimHasRecord(Exception):
         self.claim = claim
 
 
-def _stamp(claim: Claim, by) -> None:
+def _stamp(claim: Claim, by: User | None) -> None:
     """Mark a claim as written by ``by``: a new version, and who to name in its history."""
     claim.version += 1
     claim._history_user = by
@@ -85,7 +91,7 @@ class ImportReport:
     source: Source
     created: bool = False
     unchanged: bool = False
-    anchors: Counter = field(default_factory=Counter)  # exact / relocated / orphaned
+    anchors: Counter[str] = field(default_factory=Counter)  # exact / relocated / orphaned
     sent_back_to_review: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -108,7 +114,7 @@ def source_import(
     url: str = "",
     published_on: date | None = None,
     source: Source | None = None,
-    by=None,
+    by: User | None = None,
 ) -> ImportReport:
     """Store an article's text, or replace the text of ``source`` (or of the source with
     the same ``url``) and re-anchor its claims. The same text twice changes nothing."""
@@ -138,7 +144,7 @@ def source_import(
 SOURCE_EDITABLE = ("title", "publisher", "url", "published_on", "text")
 
 
-def source_create(*, by, **fields) -> Source:
+def source_create(*, by: User | None, **fields: Any) -> Source:
     """Store an article typed or pasted in (the admin's form): its text normalised and checked
     like any import, its URL http(s) only."""
     unknown = set(fields) - set(SOURCE_EDITABLE)
@@ -151,7 +157,7 @@ def source_create(*, by, **fields) -> Source:
     return source
 
 
-def source_update(*, source: Source, by, **fields) -> Source:
+def source_update(*, source: Source, by: User | None, **fields: Any) -> Source:
     """Change a source's title, publisher, URL or date; its text only while no claim is anchored
     to it (a changed text is re-imported, so every claim is re-anchored: ``source_import``)."""
     unknown = set(fields) - set(SOURCE_EDITABLE)
@@ -165,7 +171,7 @@ def source_update(*, source: Source, by, **fields) -> Source:
     return source
 
 
-def source_delete(*, source: Source, by) -> None:
+def source_delete(*, source: Source, by: User | None) -> None:
     """Delete a source; one with claims is kept (the database protects it)."""
     with transaction.atomic():
         source.delete()
@@ -187,7 +193,7 @@ def _max_chars() -> int:
     return claimbook_settings.MAX_SOURCE_CHARS
 
 
-def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
+def _source_reanchor(*, source: Source, text: str, by: User | None) -> ImportReport:
     """Replace ``source.text`` and move every claim with it, never onto a lookalike."""
     report = ImportReport(source=source)
     before, after = extraction.SentenceIndex(source.text), extraction.SentenceIndex(text)
@@ -205,7 +211,7 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
         moved = state != Claim.AnchorState.EXACT
         claim.anchor_state = state
         if state != Claim.AnchorState.ORPHANED:
-            claim.span_start, claim.span_end = anchor.span_start, anchor.span_end
+            claim.span_start, claim.span_end = anchor.span_start, anchor.span_end  # type: ignore[assignment]  # set unless orphaned
         if claim.status in workflow.REVIEWED:
             if moved:
                 why = f"the source text changed and this claim was {state.label.lower()} ({anchor.reason})"
@@ -226,14 +232,14 @@ def _source_reanchor(*, source: Source, text: str, by) -> ImportReport:
     return report
 
 
-def _who(user) -> str:
+def _who(user: User | None) -> str:
     return user.get_username() if user else "someone"
 
 
 def _send_back(claim: Claim, why: str) -> None:
     """A claim whose verdict no longer holds goes back to review, with Claimbook's note saying why
     (in the caller's transaction, with the caller's save)."""
-    reviewer = claim.reviewed_by.get_username() if claim.reviewed_by_id else None
+    reviewer = claim.reviewed_by.get_username() if claim.reviewed_by_id else None  # type: ignore[union-attr]  # set with its id
     ReviewNote.objects.create(claim=claim, author=None, body=workflow.back_to_review_note(claim.status, reviewer, why))
     claim.status = Claim.Status.IN_REVIEW
     claim.reviewed_by, claim.reviewed_at = None, None
@@ -246,7 +252,7 @@ def _lock(claim: Claim, expected_version: int | None) -> Claim:
     return locked
 
 
-def _apply_transition(claim: Claim, to: str, by, note: str | None) -> None:
+def _apply_transition(claim: Claim, to: str, by: User | None, note: str | None) -> None:
     plan = workflow.plan_transition(claim.status, to, evidence_count=claim.evidence.count(), note=note)
     claim.status = plan.target
     if plan.signs_review:
@@ -262,7 +268,9 @@ def _check_note(note: str | None) -> None:
         raise ValidationError({"note": ValidationError(workflow.NOTE_WITHOUT_WORDS, code="note_without_words")})
 
 
-def claim_transition(*, claim: Claim, to: str, by, note: str | None = None, expected_version: int | None = None):
+def claim_transition(
+    *, claim: Claim, to: str, by: User | None, note: str | None = None, expected_version: int | None = None
+) -> Claim:
     """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
     _check_note(note)
     with transaction.atomic():
@@ -278,7 +286,7 @@ def _full_clean(claim: Claim) -> None:
     claim.full_clean(exclude=["source"], validate_unique=False, validate_constraints=False)
 
 
-def claim_create(*, source: Source, by, **fields) -> Claim:
+def claim_create(*, source: Source, by: User | None, **fields: Any) -> Claim:
     """Create an editor's claim; the quote may be omitted (it is read from the span)."""
     unknown = set(fields) - set(CLAIM_EDITABLE)
     if unknown:
@@ -292,7 +300,13 @@ def claim_create(*, source: Source, by, **fields) -> Claim:
 
 
 def claim_update(
-    *, claim: Claim, by, data: dict, status: str | None = None, note: str | None = None, expected_version=None
+    *,
+    claim: Claim,
+    by: User | None,
+    data: dict[str, Any],
+    status: str | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> Claim:
     """Change a claim's fields and, through the workflow, its status; atomic, never over a
     newer version than ``expected_version``.
@@ -322,7 +336,7 @@ def claim_update(
         if not changed and not status_change and not workflow.has_words(note):
             return locked  # nothing to write: same version, no history row
         if status_change:
-            _apply_transition(locked, status, by, note)
+            _apply_transition(locked, status, by, note)  # type: ignore[arg-type]  # status_change: not None
         else:
             if changed and workflow.verdict_outlived(locked.status, substance_changed=True):
                 _send_back(locked, f"{_who(by)} changed its {workflow.describe_changes(before, after, changed)}")
@@ -333,7 +347,7 @@ def claim_update(
     return locked
 
 
-def claim_delete(*, claim: Claim, by, expected_version=None) -> None:
+def claim_delete(*, claim: Claim, by: User | None, expected_version: int | None = None) -> None:
     """Delete a claim that has nothing on record (no verdict, notes or evidence), never a newer
     version than the caller saw; any other claim is kept (ClaimHasRecord)."""
     with transaction.atomic():
@@ -354,7 +368,7 @@ def claim_deletion_refusal(claim: Claim) -> ClaimHasRecord | None:
     return ClaimHasRecord(claim, notes=notes, evidence=evidence)
 
 
-def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
+def note_add(*, claim: Claim, by: User | None, body: str) -> ReviewNote:
     """Append a note to a claim (notes are never edited)."""
     with transaction.atomic():
         locked = _lock(claim, None)
@@ -364,7 +378,7 @@ def note_add(*, claim: Claim, by, body: str) -> ReviewNote:
     return note
 
 
-def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
+def evidence_add(*, claim: Claim, by: User | None, **fields: Any) -> Evidence:
     """Record what a reviewer relied on for a claim."""
     with transaction.atomic():
         locked = _lock(claim, None)
@@ -374,7 +388,7 @@ def evidence_add(*, claim: Claim, by, **fields) -> Evidence:
     return evidence
 
 
-def evidence_update(*, evidence: Evidence, by, **fields) -> Evidence:
+def evidence_update(*, evidence: Evidence, by: User | None, **fields: Any) -> Evidence:
     """Correct what an evidence item records (its URL, stance, the value found, ...)."""
     with transaction.atomic():
         _lock(evidence.claim, None)
@@ -385,7 +399,7 @@ def evidence_update(*, evidence: Evidence, by, **fields) -> Evidence:
     return evidence
 
 
-def evidence_delete(*, evidence: Evidence, by) -> Claim:
+def evidence_delete(*, evidence: Evidence, by: User | None) -> Claim:
     """Remove an evidence item. A verdict that loses its last evidence item goes back to review."""
     with transaction.atomic():
         locked = _lock(evidence.claim, None)
@@ -434,13 +448,15 @@ class _Claimed:
     """The spans a source already has claims on, for "is this candidate new?" in O(log n):
     the same span and kind, or an overlapping claim with the same value."""
 
-    def __init__(self, rows):
-        self.exact: set[tuple] = set()
-        self.by_value: dict = defaultdict(lambda: ([], [], [0]))  # value -> (starts, ends, [longest])
+    def __init__(self, rows: Iterable[tuple[int, int, str, Decimal | None]]) -> None:
+        self.exact: set[tuple[int, int, str]] = set()
+        self.by_value: defaultdict[Decimal, tuple[list[int], list[int], list[int]]] = defaultdict(
+            lambda: ([], [], [0])
+        )  # value -> (starts, ends, [longest])
         for start, end, kind, value in sorted(rows, key=lambda row: row[0]):
             self.add(start, end, kind, value)
 
-    def add(self, start: int, end: int, kind: str, value) -> None:
+    def add(self, start: int, end: int, kind: str, value: Decimal | None) -> None:
         self.exact.add((start, end, kind))
         if value is not None:
             starts, ends, longest = self.by_value[value]
@@ -463,7 +479,13 @@ class _Claimed:
         return False
 
 
-def source_propose_claims(*, source: Source, by=None, dry_run: bool = False, progress=None) -> ProposeReport:
+def source_propose_claims(
+    *,
+    source: Source,
+    by: User | None = None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], object] | None = None,
+) -> ProposeReport:
     """Run the extractor on ``source`` and store each new candidate as an unreviewed claim.
 
     Existing claims are never touched; a candidate whose span is already claimed (in any

@@ -13,6 +13,7 @@ import itertools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, TypeVar
 
 import regex
 
@@ -28,7 +29,7 @@ class SpanError(ValueError):
     for programs, ``params`` carries the values the message was built from.
     """
 
-    def __init__(self, message: str, *, code: str, field: str, params: dict | None = None):
+    def __init__(self, message: str, *, code: str, field: str, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -409,8 +410,10 @@ def utf16_to_codepoint(text: str, offset: int, *, field: str = "offset") -> int:
 
 # -- highlighting ----------------------------------------------------------------------
 
+Key = TypeVar("Key")  # whatever the caller marks a span with
 
-def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[int, int, list]]:
+
+def segments(length: int, marked: list[tuple[int, int, Key]]) -> list[tuple[int, int, list[Key]]]:
     """Cut [0, length) at every span boundary: (start, end, keys of the spans covering it).
 
     Overlapping and nested spans are allowed; a covering list is ordered from the shortest
@@ -419,8 +422,8 @@ def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[i
     the spans open at each point in that order: O((n + k) log k) for n spans and k pieces
     plus the size of the answer, not a scan of every span for every piece.
     """
-    opening: dict[int, list] = {}
-    closing: dict[int, list] = {}
+    opening: dict[int, list[tuple[tuple[int, int, int], Key]]] = {}
+    closing: dict[int, list[tuple[int, int, int]]] = {}
     cuts = {0, length}
     for index, (start, end, key) in enumerate(marked):
         first, last = max(0, min(start, length)), max(0, min(end, length))
@@ -430,8 +433,8 @@ def segments(length: int, marked: list[tuple[int, int, object]]) -> list[tuple[i
             opening.setdefault(first, []).append((rank, key))
             closing.setdefault(last, []).append(rank)
     ranks: list[tuple[int, int, int]] = []  # the open spans, innermost first
-    keys: list = []  # their keys, in the same order
-    result = []
+    keys: list[Key] = []  # their keys, in the same order
+    result: list[tuple[int, int, list[Key]]] = []
     for start, end in itertools.pairwise(sorted(cuts)):
         for rank in closing.get(start, ()):
             at = bisect.bisect_left(ranks, rank)

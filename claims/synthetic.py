@@ -137,7 +137,7 @@ def _flush(pending: list, rng: random.Random, made: dict) -> int:
                 claim=claim, url=f"https://evidence.example/{claim.pk}", title=f"Source document for claim {claim.pk}",
                 publisher="Bench Wire", stance=rng.choice(list(Evidence.Stance)),
                 value_found=claim.value if claim.value is not None and rng.random() < 0.7 else None,
-                retrieved_on=claim.reviewed_at.date(), added_by=claim.reviewed_by,
+                retrieved_on=claim.reviewed_at.date(), added_by=claim.reviewed_by,  # type: ignore[union-attr]  # a reviewed claim has reviewed_at
             )
         )  # fmt: skip
         notes.append(

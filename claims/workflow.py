@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeGuard
 
 from django.db.models import TextChoices
 
@@ -51,7 +52,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 class TransitionError(ValueError):
     """A transition the workflow forbids, with a message a person understands."""
 
-    def __init__(self, message: str, *, code: str, params: dict | None = None):
+    def __init__(self, message: str, *, code: str, params: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -70,7 +71,7 @@ class Transition:
 REVIEW_PERMISSION = "claims.review_claim"
 
 
-def can_review(user) -> bool:
+def can_review(user: Any) -> bool:
     """Whether ``user`` may change a claim's status and give verdicts: the one rule the admin's
     actions and status field and the API's status changes all ask."""
     return bool(user is not None and user.is_authenticated and user.has_perm(REVIEW_PERMISSION))
@@ -130,19 +131,19 @@ def plan_transition(current: str, target: str, *, evidence_count: int = 0, note:
 NOTE_WITHOUT_WORDS = "A note needs words: this one holds only white space or invisible characters."
 
 
-def has_words(text: str | None) -> bool:
+def has_words(text: str | None) -> TypeGuard[str]:
     """Whether ``text`` says something: at least one letter or digit. White space, zero-width
     spaces and joiners, soft hyphens, direction marks and other invisible characters alone are
     not grounds for a verdict."""
-    return bool(text) and any(unicodedata.category(char)[0] in "LN" for char in text)
+    return text is not None and any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
-def changed_substance(before: dict, after: dict) -> list[str]:
+def changed_substance(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """The substance fields whose value differs between two readings of a claim, in order."""
     return [name for name in SUBSTANCE_FIELDS if name in before and before[name] != after.get(name)]
 
 
-def quoted(value, limit: int = 120) -> str:
+def quoted(value: object, limit: int = 120) -> str:
     """A field's value for a note: quoted, white space collapsed, cut at ``limit`` characters;
     a figure as Claimbook writes one ("50000000000", not "50000000000.000000")."""
     if value is None or value == "":
@@ -151,7 +152,7 @@ def quoted(value, limit: int = 120) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-def describe_changes(before: dict, after: dict, names: list[str]) -> str:
+def describe_changes(before: dict[str, Any], after: dict[str, Any], names: list[str]) -> str:
     """ "value from '50000000000' to '48000000000', subject from 'Japan' to 'China'"."""
     return ", ".join(f"{name} from {quoted(before[name])} to {quoted(after.get(name))}" for name in names)
 

@@ -15,7 +15,42 @@ def on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+# Fixtures that mean a database or a server, asked for by a test itself or through another fixture.
+# (Not django_db_blocker: pytest-django's autouse fixtures bring it to every test.)
+NEEDS_DATABASE_OR_SERVER = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+    | {"client", "admin_client", "admin_user", "django_user_model"}
+)
+# Pure, but stress tests: megabytes of adversarial text against time and memory bounds. make test runs them.
+STRESS_MODULES = frozenset({"tests.test_extraction_hostile"})
+
+
+def is_fast(item: pytest.Item) -> bool:
+    """Whether a test runs in this process alone, in moments: no database, server, browser or
+    other process, and no stress test.
+
+    Decided from what the test uses, so a new test of a pure module is in ``make test-fast``
+    without being listed anywhere.
+    """
+    from django.test import TransactionTestCase
+
+    if NEEDS_DATABASE_OR_SERVER.intersection(getattr(item, "fixturenames", ())):
+        return False
+    if any(item.get_closest_marker(name) for name in ("django_db", "browser", "postgres")):
+        return False
+    if isinstance(item.cls, type) and issubclass(item.cls, TransactionTestCase):
+        return False  # Django's TestCase classes (hypothesis' included) open the test database
+    module = getattr(item, "module", None)
+    if module is None:
+        return False
+    return module.__name__ not in STRESS_MODULES and not hasattr(module, "subprocess")  # manage.py, gunicorn, ...
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_fast(item):
+            item.add_marker(pytest.mark.fast)
     if on_postgres():
         return  # every test runs, postgres-marked ones included
     skip = pytest.mark.skip(reason="needs PostgreSQL; runs in the PostgreSQL pass (DATABASE_URL=postgres://...)")

@@ -59,7 +59,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = []
+        fields: list[str] = []
 
     def get_form_class(self):
         # django-filter builds a new form class on every request; its fields are the same

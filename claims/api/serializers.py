@@ -19,7 +19,8 @@ class PlainDecimalField(serializers.DecimalField):
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="What went wrong, for people.")
     code = serializers.CharField(help_text="Stable error code, for programs, e.g. end_past_end or not_found.")
-    errors = serializers.DictField(
+    # A declared field, which DRF's metaclass takes out of the class: it does not hide Serializer.errors.
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Validation failures only: messages per field or query parameter.",
@@ -57,7 +58,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class NoteSerializer(serializers.ModelSerializer):
-    author = serializers.SlugRelatedField(
+    author: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for notes Claimbook wrote itself."
     )
 
@@ -110,7 +111,9 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 class EditorClaimSerializer(ClaimSerializer):
     notes = NoteSerializer(many=True, read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    reviewed_by: serializers.SlugRelatedField = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta(ClaimSerializer.Meta):
         fields = [*ClaimSerializer.Meta.fields, "notes", "reviewed_by"]
@@ -171,7 +174,7 @@ def claim_review(claim: Claim, url: str) -> dict:
         "@type": "ClaimReview",
         "url": url,
         "claimReviewed": claim.statement,
-        "datePublished": claim.reviewed_at.date().isoformat(),
+        "datePublished": claim.reviewed_at.date().isoformat(),  # type: ignore[union-attr]  # set with a verdict
         "author": organization,
         "reviewRating": review_rating,
         "itemReviewed": item,
@@ -180,7 +183,7 @@ def claim_review(claim: Claim, url: str) -> dict:
 
 # Verdict -> (ratingValue on a 1 (false) to 5 (true) scale, alternateName). Unverifiable has no
 # place on the truth scale, so it carries its name only.
-CLAIM_REVIEW_RATINGS = {
+CLAIM_REVIEW_RATINGS: dict[str, tuple[int | None, str]] = {
     workflow.Status.VERIFIED: (5, "True"),
     workflow.Status.DISPUTED: (3, "Disputed"),
     workflow.Status.FALSE: (1, "False"),

@@ -308,9 +308,10 @@ class ClaimViewSet(
         return Response(serializer_class(item).data, status=status.HTTP_201_CREATED)
 
     def _claim_response(self, claim: Claim, code: int) -> Response:
-        data, version = claim_json.one(
-            Claim.objects.all(), claim.pk, serializer_class=serializers.EditorClaimSerializer
-        )
+        found = claim_json.one(Claim.objects.all(), claim.pk, serializer_class=serializers.EditorClaimSerializer)
+        if found is None:  # deleted since this write, in another transaction
+            raise Http404
+        data, version = found
         response = Response(data, status=code)
         response["ETag"] = etag(claim.pk, version)
         return response
