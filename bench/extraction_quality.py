@@ -1,5 +1,8 @@
 """Recall and precision of the extractor on the seed and on the test texts.
 
+The extractor was tuned on every one of these texts: the figures catch regressions, they do
+not say how it does on text it has not seen (tests/data/README.md).
+
 .venv/bin/python bench/extraction_quality.py [-v]
 """
 

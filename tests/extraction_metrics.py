@@ -13,7 +13,8 @@ from claims.spans import find_all
 
 DATA = Path(__file__).resolve().parent / "data"
 ROOT = DATA.parent.parent
-TEXTS = ["economics", "sports", "science", "defense", "holdout-health", "holdout-energy", "holdout-elections"]
+# Every text in tests/data, each with its <name>.expected.json: a text added there is measured.
+TEXTS = sorted(path.name.removesuffix(".txt") for path in DATA.glob("*.txt"))
 
 
 @dataclass(frozen=True)

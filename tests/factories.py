@@ -1,7 +1,10 @@
 """factory_boy factories for test data."""
 
+import datetime
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from claims.models import Claim, Evidence, ReviewNote, Source
 
@@ -19,6 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@claimbook.example")
+    # The model requires a password; an unusable one (no login by password) costs no hashing.
+    password = factory.LazyFunction(lambda: make_password(None))
     is_staff = True
 
 
@@ -67,4 +72,4 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     title = "Defense Programs and Budget of Japan"
     publisher = "Ministry of Defense of Japan"
     stance = Evidence.Stance.SUPPORTS
-    retrieved_on = factory.Faker("date_object")
+    retrieved_on = datetime.date(2019, 9, 13)  # the day after the article, as a reviewer would read it

@@ -1,20 +1,12 @@
 """The admin applies the same span check as everything else, and loses nothing by a click."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from claims.models import Claim, Source
 from tests.factories import ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("chief", "chief@claimbook.example", "pw-for-tests-only")
-    client.force_login(user)
-    return client
 
 
 def claim_form(source: Source, **fields) -> dict:

@@ -1,19 +1,23 @@
 """Reading claims and sources through the API: who sees what, filters, pagination, sync."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from claims.models import Claim
+from tests.conftest import ROOT
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewNoteFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# What fixtures/demo.json records, read directly rather than through the models under test.
+DEMO_ROWS = json.loads((ROOT / "fixtures" / "demo.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture
@@ -42,9 +46,28 @@ def test_anonymous_callers_see_only_verified_claims(api, demo):
 def test_editors_see_every_claim_with_notes_and_reviewer(editor_api, demo):
     results = every_page(editor_api, "/api/claims/", {"page_size": 100})
     assert len(results) == demo.claims.count() == 118
+    recorded = {row["pk"]: row["fields"] for row in DEMO_ROWS if row["model"] == "claims.claim"}
+    assert {claim["id"]: claim["reviewed_by"] for claim in results} == {
+        pk: fields["reviewed_by"][0] if fields["reviewed_by"] else None for pk, fields in recorded.items()
+    }
     budget = next(claim for claim in results if claim["id"] == 85)
-    assert budget["reviewed_by"] == "m.alvarez" or budget["reviewed_by"] in {"d.cho", "s.nkemelu"}
-    assert budget["notes"][0].keys() == {"id", "author", "body", "created_at"}
+    assert budget["reviewed_by"] == "m.alvarez"
+    assert budget["notes"] == [
+        {
+            "id": 81,
+            "author": "m.alvarez",
+            "body": "The figure is right but nothing was 'approved' on 30 Aug: the Defense Ministry submitted a budget "
+            "request of ¥5.32tn (about $50bn). Cabinet approval comes in December, then the Diet.",
+            "created_at": "2019-09-14T09:24:00Z",
+        },
+        {
+            "id": 82,
+            "author": "m.alvarez",
+            "body": "Disputed on 'approved'. If we quote it: 'Japan's Defense Ministry requested a record ¥5.32tn "
+            "($50bn) for FY2020'.",
+            "created_at": "2019-09-14T12:34:00Z",
+        },
+    ]
 
 
 def test_an_unverified_claim_is_a_404_for_anonymous_callers_not_a_403(api, demo):
@@ -106,9 +129,10 @@ def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
 
 
 def test_values_are_strings_never_floats(api, demo):
-    for claim in every_page(api, "/api/claims/", {"kind": "quantitative"}):
-        assert isinstance(claim["value"], str)
-        Decimal(claim["value"])
+    listed = every_page(api, "/api/claims/", {"kind": "quantitative"})
+    stored = demo.claims.filter(status="verified", kind="quantitative").order_by("id")
+    assert len(listed) == stored.count() > 0
+    assert [claim["value"] for claim in listed] == [format(claim.value.normalize(), "f") for claim in stored]
 
 
 @pytest.mark.parametrize(
@@ -201,14 +225,8 @@ def test_incremental_sync_gives_every_change_exactly_once(editor_api):
     assert every_page(editor_api, "/api/claims/", {"updated_after": again[0]["updated_at"]}) == []
 
 
-def query_count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize("count", [10, 200])
-def test_the_list_costs_the_same_queries_at_10_and_200_claims(editor_api, count):
+def test_the_list_costs_the_same_queries_at_10_and_200_claims(editor_api, count, django_assert_num_queries):
     source = SourceFactory(text="word " * 500)
     reviewer = UserFactory()
     for i in range(count):
@@ -219,8 +237,14 @@ def test_the_list_costs_the_same_queries_at_10_and_200_claims(editor_api, count)
         EvidenceFactory(claim=claim)
         ReviewNoteFactory(claim=claim, author=reviewer)
     anonymous, editor = LIST_QUERIES[connection.vendor]
-    assert query_count(editor_api, "/api/claims/?page_size=500") == editor
-    assert query_count(APIClient(), "/api/claims/?page_size=500") == anonymous
+    with django_assert_num_queries(editor):
+        response = editor_api.get("/api/claims/?page_size=500")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
+    with django_assert_num_queries(anonymous):
+        response = APIClient().get("/api/claims/?page_size=500")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == count
 
 
 # (anonymous, editor) queries per list page, whatever its size.

@@ -7,7 +7,7 @@ value) and at least 70% of the candidates real, on the seed and on every test te
 import pytest
 
 from claims.extraction import candidates
-from tests.extraction_metrics import TEXTS, load_demo, load_text, score
+from tests.extraction_metrics import DATA, TEXTS, load_demo, load_text, score
 
 RECALL_BAR, PRECISION_BAR = 0.95, 0.70
 
@@ -27,3 +27,9 @@ def test_on_each_test_text_the_extractor_meets_both_bars(name):
     assert len(marked) >= 20
     assert result.recall >= RECALL_BAR, (result.line(), result.missed)
     assert result.precision >= PRECISION_BAR, (result.line(), result.spurious)
+
+
+def test_the_texts_measured_are_every_text_in_tests_data_each_with_its_expected_claims():
+    expected = sorted(path.name.removesuffix(".expected.json") for path in DATA.glob("*.expected.json"))
+    assert expected == TEXTS
+    assert len(TEXTS) >= 7  # the seven texts docs/extraction.md reports on

@@ -14,7 +14,6 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from claims.spans import (
-    CONTEXT_LENGTH,
     Anchor,
     AnchorState,
     SpanError,
@@ -572,8 +571,17 @@ def test_span_over_whole_emoji_sequences_is_accepted():
 
 def test_context_keeps_32_characters_either_side_by_default():
     text = "a" * 40 + "QUOTE" + "b" * 40
-    assert CONTEXT_LENGTH == 32
     assert context(text, 40, 45) == ("a" * 32, "b" * 32)
+
+
+@pytest.mark.django_db
+def test_a_saved_claim_stores_32_characters_of_context_either_side():
+    from tests.factories import ClaimFactory, SourceFactory
+
+    source = SourceFactory(text="a" * 40 + "QUOTE" + "b" * 40)
+    claim = ClaimFactory(source=source, span_start=40, span_end=45, kind="factual", value=None, unit="", qualifier="")
+    claim.refresh_from_db()
+    assert (claim.quote, claim.prefix, claim.suffix) == ("QUOTE", "a" * 32, "b" * 32)
 
 
 @pytest.mark.parametrize(
