@@ -421,6 +421,17 @@ def test_a_write_without_if_match_is_a_428_that_says_how_to_get_the_etag_and_cha
     assert claim_state(claim) == before
 
 
+@pytest.mark.parametrize("tag", ["W/stale", "stale", "current"])
+def test_a_body_that_could_never_be_written_is_a_400_whatever_version_if_match_names(editor_api, tag):
+    claim = ClaimFactory(status="in_review")
+    etag = {"W/stale": 'W/"0-0"', "stale": f'"{claim.pk}-0"', "current": current_etag(editor_api, claim)}[tag]
+    before = claim_state(claim)
+    response = editor_api.patch(f"/api/claims/{claim.pk}/", {"span_start": -1}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"span_start": ["Ensure this value is greater than or equal to 0."]}
+    assert claim_state(claim) == before
+
+
 def test_a_weak_etag_never_matches_a_write(editor_api):
     claim = ClaimFactory(status="in_review")
     etag = current_etag(editor_api, claim)

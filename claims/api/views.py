@@ -69,20 +69,26 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def expected_version(request, claim: Claim) -> int:
-    """The claim version a write's If-Match names, compared strongly (RFC 9110).
-
-    No header, or ``*`` (which any current version matches, so it guards nothing), is a 428;
-    a weak tag never matches a write; a tag naming another claim, or a version that is not
-    plain ASCII digits, matches nothing and is a 412.
-    """
+def if_match(request, claim: Claim) -> str:
+    """The write's If-Match header; a 428 when there is none, or only ``*`` (which any current
+    version matches, so it guards nothing)."""
     header = request.headers.get("If-Match", "").strip()
-    url = f"/api/claims/{claim.pk}/"
     if not header or header == "*":
         raise PreconditionRequired(
             "This change needs an If-Match header with the claim's current ETag: "
-            f"GET {url} and send its ETag back as If-Match. Nothing was changed."
+            f"GET /api/claims/{claim.pk}/ and send its ETag back as If-Match. Nothing was changed."
         )
+    return header
+
+
+def expected_version(request, claim: Claim) -> int:
+    """The claim version a write's If-Match names, compared strongly (RFC 9110).
+
+    No header is a 428 (``if_match``); a weak tag never matches a write; a tag naming another
+    claim, or a version that is not plain ASCII digits, matches nothing and is a 412.
+    """
+    header = if_match(request, claim)
+    url = f"/api/claims/{claim.pk}/"
     tags = [tag.strip() for tag in header.split(",")]
     versions = []
     for tag in tags:
@@ -207,9 +213,12 @@ class ClaimViewSet(
 
     def _update(self, request, *, partial: bool):
         claim = self.get_object()
-        version = expected_version(request, claim)
+        if_match(request, claim)  # no If-Match: a 428, whatever the body
+        # A body that could never be written is a 400 whatever version it names; a valid one is
+        # then written only over the version its If-Match names (412 otherwise).
         serializer = self.get_serializer(claim, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, claim)
         data = dict(serializer.validated_data)
         new_status, note = data.pop("status", None), data.pop("note", None)
         if new_status is not None and new_status != claim.status and not workflow.can_review(request.user):
