@@ -82,7 +82,8 @@ except ValueError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
 MIDDLEWARE = [
-    "config.proxies.TrustedProxyMiddleware",  # first: X-Forwarded-Proto only from TRUSTED_PROXIES
+    "config.health.HealthCheckMiddleware",  # first: /healthz whatever the Host, over plain HTTP too
+    "config.proxies.TrustedProxyMiddleware",  # X-Forwarded-Proto only from TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -247,12 +247,6 @@ def test_the_web_health_check_asks_a_url_the_app_answers_on_the_port_gunicorn_bi
     assert health_check_answer(web, tmp_path) == "200 None"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the health check sends Host 127.0.0.1:8000 over plain HTTP, so an operator who sets "
-    "ALLOWED_HOSTS to the real host name gets 400, and SECURE_SSL_REDIRECT=true gets a 301 to https: the web "
-    "container is reported unhealthy either way",
-)
 @pytest.mark.parametrize(
     "operator",
     [{"ALLOWED_HOSTS": "claimbook.example"}, {"SECURE_SSL_REDIRECT": "true"}],

@@ -314,7 +314,7 @@ def test_gunicorn_started_elsewhere_with_chdir_finds_its_settings(tmp_path):
 SCHEME_PROBE = (
     "from django.test import Client; "
     'print(*[(lambda r: f\'{r.status_code}:{r.get("Location", "-")}\')('
-    "Client(REMOTE_ADDR=peer, HTTP_HOST='claimbook.example').get('/healthz', HTTP_X_FORWARDED_PROTO='https')) "
+    "Client(REMOTE_ADDR=peer, HTTP_HOST='claimbook.example').get('/', HTTP_X_FORWARDED_PROTO='https')) "
     "for peer in ['203.0.113.9', '10.0.0.2']])"
 )
 
@@ -322,9 +322,9 @@ SCHEME_PROBE = (
 @pytest.mark.parametrize(
     ("proxies", "answers"),
     [
-        ({}, ["301:https://claimbook.example/healthz", "301:https://claimbook.example/healthz"]),
-        ({"CLAIMBOOK_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "10.0.0.2"}, ["301:https://claimbook.example/healthz",
-                                                                           "200:-"]),
+        ({}, ["301:https://claimbook.example/", "301:https://claimbook.example/"]),
+        ({"CLAIMBOOK_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "10.0.0.2"}, ["301:https://claimbook.example/",
+                                                                           "302:/admin/"]),
     ],
     ids=["no-proxy", "one-proxy-at-10.0.0.2"],
 )  # fmt: skip
@@ -367,10 +367,21 @@ def test_with_ssl_redirect_a_forged_header_is_still_redirected_and_the_proxy_is_
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_SSL_REDIRECT = True
     settings.CLAIMBOOK = {**settings.CLAIMBOOK, "TRUSTED_PROXIES": trusted_networks("10.0.0.2", proxy_count=1)}
-    forged = Client(REMOTE_ADDR="203.0.113.9").get("/healthz", HTTP_X_FORWARDED_PROTO="https")
-    assert (forged.status_code, forged["Location"]) == (301, "https://testserver/healthz")
-    proxied = Client(REMOTE_ADDR="10.0.0.2").get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+    forged = Client(REMOTE_ADDR="203.0.113.9").get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
+    assert (forged.status_code, forged["Location"]) == (301, "https://testserver/admin/login/")
+    proxied = Client(REMOTE_ADDR="10.0.0.2").get("/admin/login/", HTTP_X_FORWARDED_PROTO="https")
     assert proxied.status_code == 200
+
+
+def test_the_health_check_answers_over_plain_http_under_any_host_name(settings, db):
+    from django.db import connection
+    from django.test import Client
+
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["claimbook.example"]
+    response = Client(HTTP_HOST="10.1.2.3:8000").get("/healthz")
+    assert response.json() == {"status": "ok", "database": connection.vendor}
+    assert Client(HTTP_HOST="10.1.2.3:8000").get("/admin/login/").status_code == 400  # the site itself is guarded
 
 
 # -- every environment variable that needs parsing: a typo stops start-up, naming it -----------
