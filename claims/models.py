@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, URLValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
@@ -396,9 +396,7 @@ class Evidence(models.Model):
     url = models.URLField(
         "URL",
         max_length=1000,
-        validators=[
-            URLValidator(schemes=["http", "https"], message="Evidence URLs must start with http:// or https://.")
-        ],
+        validators=[validators.evidence_url],  # http(s) only; the database checks it too
         help_text="e.g. https://undocs.org/S/2019/691",
     )
     title = models.CharField("title", max_length=500)

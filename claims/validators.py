@@ -9,3 +9,10 @@ source_url = URLValidator(
     code="not_http_url",  # not "invalid", which a form field would replace by its own "Enter a valid URL."
     message="A source URL must be a web address starting with http:// or https://, e.g. https://news.example/article.",
 )
+
+# An evidence item is what a verdict rests on, linked from the API and the fact-check pages.
+evidence_url = URLValidator(
+    schemes=["http", "https"],
+    code="not_http_url",
+    message="Evidence URLs must start with http:// or https://.",
+)

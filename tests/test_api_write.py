@@ -285,9 +285,10 @@ def test_notes_and_evidence_are_appended(editor_api, editor):
 @pytest.mark.parametrize(
     ("url", "message", "code"),
     [
-        ("javascript:alert(1)", "Enter a valid URL.", "invalid"),
-        ("ftp://example.org/x", "Evidence URLs must start with http:// or https://.", "bad_scheme"),
-        ("data:text/html,<b>", "Enter a valid URL.", "invalid"),
+        ("javascript:alert(1)", "Evidence URLs must start with http:// or https://.", "not_http_url"),
+        ("ftp://example.org/x", "Evidence URLs must start with http:// or https://.", "not_http_url"),
+        ("data:text/html,<b>", "Evidence URLs must start with http:// or https://.", "not_http_url"),
+        (12, "Not a valid string.", "not_a_string"),
     ],
 )
 def test_evidence_urls_must_be_http(editor_api, url, message, code):
@@ -295,6 +296,7 @@ def test_evidence_urls_must_be_http(editor_api, url, message, code):
     response = editor_api.post(
         f"/api/claims/{claim.pk}/evidence/",
         {"url": url, "title": "x", "stance": "supports", "retrieved_on": "2019-09-13"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json() == {"detail": f"url: {message}", "code": code, "errors": {"url": [message]}}
@@ -568,4 +570,35 @@ def test_a_claim_with_nothing_on_record_can_still_be_deleted(editor_api, status)
     claim = ClaimFactory(status=status)
     response = editor_api.delete(f"/api/claims/{claim.pk}/", HTTP_IF_MATCH=current_etag(editor_api, claim))
     assert response.status_code == 204
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("notes/", {"body": 12}, "body"),
+        ("notes/", {"body": True}, "body"),
+        (
+            "evidence/",
+            {"url": "https://example.org/x", "title": 7, "stance": "supports", "retrieved_on": "2019-09-13"},
+            "title",
+        ),
+    ],
+)
+def test_text_sent_as_a_number_or_a_boolean_is_refused_not_stored_as_text(editor_api, path, body, field):
+    claim = ClaimFactory()
+    response = editor_api.post(f"/api/claims/{claim.pk}/{path}", body, format="json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"{field}: Not a valid string.",
+        "code": "not_a_string",
+        "errors": {field: ["Not a valid string."]},
+    }
+    assert (ReviewNote.objects.count(), Evidence.objects.count()) == (0, 0)
+
+
+def test_a_claims_statement_sent_as_a_number_is_refused(editor_api, source):
+    response = editor_api.post("/api/claims/", new_claim(source, statement=2020), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"statement": ["Not a valid string."]}
     assert not Claim.objects.exists()

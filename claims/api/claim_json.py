@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .serializers import PlainDecimalField
+from .serializers import PlainDecimalField, StrictCharField, WebURLField
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -81,6 +81,8 @@ FORMATTERS: dict[type[AnyField], Formatter] = {
     serializers.BooleanField: _as_is,
     serializers.CharField: _as_is,
     serializers.URLField: _as_is,
+    StrictCharField: _as_is,
+    WebURLField: _as_is,
     serializers.ChoiceField: _as_is,
     serializers.DateField: _as_is,  # PostgreSQL's JSON writes dates as ISO 8601, as DRF does
     serializers.DateTimeField: _iso_datetime,

@@ -1,9 +1,11 @@
 """JSON shapes of sources, claims, notes and evidence, and ClaimReview JSON-LD."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.db import models
 from rest_framework import serializers
 
-from claims import services, workflow
+from claims import services, validators, workflow
 from claims.conf import claimbook_settings
 from claims.models import NOTE_MAX_CHARS, Claim, Evidence, ReviewNote, Source
 from claims.numbers import plain_decimal
@@ -14,6 +16,46 @@ class PlainDecimalField(serializers.DecimalField):
 
     def to_representation(self, value):
         return None if value is None else plain_decimal(super().to_internal_value(value))
+
+
+class StrictText:
+    """Text that must arrive as a JSON string: 12 or true is refused ("Not a valid string.",
+    code not_a_string), not stored as "12"."""
+
+    # DRF gathers default_error_messages along the MRO, so the fields keep their own messages too.
+    default_error_messages = {"not_a_string": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictText, serializers.CharField):  # type: ignore[misc]  # see StrictText
+    pass
+
+
+class WebURLField(StrictText, serializers.URLField):  # type: ignore[misc]  # see StrictText
+    """A URL sent as a JSON string. Given an http(s) rule of claims.validators, that rule alone
+    checks it, so every refused URL (javascript:, ftp:, malformed) gets the one message it gives
+    rather than DRF's generic "Enter a valid URL." for some."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        rules = [v for v in self.validators if v in (validators.evidence_url, validators.source_url)]
+        if rules:
+            self.validators = [v for v in self.validators if not isinstance(v, URLValidator) or v in rules]
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer with strict text: every text and URL column takes JSON strings only."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: WebURLField,
+    }
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -27,7 +69,7 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-class SourceListSerializer(serializers.ModelSerializer):
+class SourceListSerializer(ModelSerializer):
     class Meta:
         model = Source
         fields = ["id", "title", "publisher", "url", "published_on", "sha256", "created_at", "updated_at"]
@@ -43,21 +85,18 @@ class SourceSerializer(SourceListSerializer):
         return len(obj.text)
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     value_found = PlainDecimalField(max_digits=24, decimal_places=6, allow_null=True, required=False)
 
     class Meta:
         model = Evidence
         fields = ["id", "url", "title", "publisher", "stance", "value_found", "retrieved_on", "note", "created_at"]
         read_only_fields = ["id", "created_at"]
-
-    def validate_url(self, value: str) -> str:
-        if not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Evidence URLs must start with http:// or https://.", code="bad_scheme")
-        return value
+        # DRF leaves a model URLField's own validators out; the evidence rule is stated here by name.
+        extra_kwargs = {"url": {"validators": [validators.evidence_url]}}
 
 
-class NoteSerializer(serializers.ModelSerializer):
+class NoteSerializer(ModelSerializer):
     author: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Empty for notes Claimbook wrote itself."
     )
@@ -68,7 +107,7 @@ class NoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "author", "created_at"]
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     """A claim as everyone sees it; ``notes`` and ``reviewed_by`` are added for editors.
 
     The one definition of the claim JSON: the list and the detail read it through
@@ -87,7 +126,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         required=False,
         help_text='The figure as a decimal string (never a float), e.g. "50000000000" or "6.9".',
     )
-    quote = serializers.CharField(
+    quote = StrictCharField(
         required=False, allow_blank=True, trim_whitespace=False,
         help_text="Exactly source.text[span_start:span_end]; may be omitted on create.",
     )  # fmt: skip
@@ -126,7 +165,7 @@ class ClaimWriteSerializer(ClaimSerializer):
         choices=workflow.Status.choices, required=False,
         help_text="A new status; the change goes through the review workflow and may need evidence or a note.",
     )  # fmt: skip
-    note = serializers.CharField(
+    note = StrictCharField(
         required=False, allow_blank=False, write_only=True, max_length=NOTE_MAX_CHARS,
         help_text="A note to append, e.g. why a verdict rests on no evidence item.",
     )  # fmt: skip
