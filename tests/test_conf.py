@@ -1,6 +1,7 @@
 """claims.conf: the CLAIMBOOK settings with their defaults, read through one accessor."""
 
 import ipaddress
+import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -12,16 +13,23 @@ KEYS = "MAX_SOURCE_CHARS, ANON_THROTTLE_RATE, ORGANIZATION_NAME, ORGANIZATION_UR
        "MAX_API_BODY_BYTES, TRUSTED_PROXIES"  # fmt: skip
 
 
-def test_the_defaults_are_claimbooks_documented_values():
-    assert DEFAULTS == {
-        "MAX_SOURCE_CHARS": 2_000_000,
-        "ANON_THROTTLE_RATE": "600/minute",
-        "ORGANIZATION_NAME": "Claimbook",
-        "ORGANIZATION_URL": "",
-        "MAX_CANDIDATES_PER_SOURCE": 5_000,
-        "MAX_API_BODY_BYTES": 1024 * 1024,
-        "TRUSTED_PROXIES": (),
-    }
+def readme_defaults() -> dict[str, str]:
+    """The README's configuration table: variable -> its default cell."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([A-Z_]+)` \| ([^|]*) \|", readme, re.M)
+    return {name: default.strip() for name, default in rows}
+
+
+@pytest.mark.parametrize("key", [key for key in DEFAULTS if key != "TRUSTED_PROXIES"])  # from FORWARDED_ALLOW_IPS
+def test_the_readme_gives_each_setting_the_default_claimbook_uses(key):
+    documented = readme_defaults()[f"CLAIMBOOK_{key}"]
+    default = DEFAULTS[key]
+    if default == "":
+        assert documented.startswith("empty")
+    else:
+        assert re.match(r"`([^`]*)`", documented).group(1) == str(default)
 
 
 def test_every_default_is_a_typed_attribute_of_the_accessor():
