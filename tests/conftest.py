@@ -125,3 +125,21 @@ def _fresh_throttle_counts():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def before_the_claim_list_reads(monkeypatch):
+    """Install ``action`` to run just before the API's claim list reads the database (to make
+    that read fail in a chosen way)."""
+    from claims.api import claim_json
+
+    def install(action) -> None:
+        real = claim_json.readable
+
+        def readable(queryset, **kwargs):
+            action()
+            return real(queryset, **kwargs)
+
+        monkeypatch.setattr(claim_json, "readable", readable)
+
+    return install

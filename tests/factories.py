@@ -15,6 +15,17 @@ ARTICLE = (
 )
 
 
+def budget_claim(article: Source, /, **fields) -> dict:
+    """What an editor sends to claim the factory article's "$50 billion" (API body or admin
+    form); ``fields`` replace or add any key."""
+    start = article.text.index("$50 billion")
+    return {
+        "source": article.pk, "span_start": start, "span_end": start + len("$50 billion"),
+        "statement": "Japan approved a record defense budget of $50 billion for 2020.", "kind": "quantitative",
+        "subject": "Japan", "value": "50000000000", "unit": "USD", "qualifier": "exact", **fields,
+    }  # fmt: skip
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()

@@ -4,32 +4,16 @@ import pytest
 from django.urls import reverse
 
 from claims.models import Claim, Source
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import ClaimFactory, SourceFactory, budget_claim
 
 pytestmark = pytest.mark.django_db
 
 
 def claim_form(source: Source, **fields) -> dict:
-    return {
-        "source": source.pk,
-        "span_start": 59,
-        "span_end": 70,
-        "quote": "",
-        "statement": "Japan approved a record defense budget of $50 billion for 2020.",
-        "kind": "quantitative",
-        "subject": "Japan",
-        "value": "50000000000",
-        "unit": "USD",
-        "qualifier": "exact",
-        "status": "unreviewed",
-        "origin": "editor",
-        "anchor_state": "exact",
-        "notes-TOTAL_FORMS": "0",
-        "notes-INITIAL_FORMS": "0",
-        "evidence-TOTAL_FORMS": "0",
-        "evidence-INITIAL_FORMS": "0",
-        **fields,
-    }
+    form = {"quote": "", "status": "unreviewed", "origin": "editor", "anchor_state": "exact",
+            "notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0", "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0"}  # fmt: skip
+    return budget_claim(source, **{**form, **fields})
 
 
 def test_adding_a_claim_in_the_admin_fills_the_quote_from_the_span(admin_client):

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Evidence, ReviewNote, Source
-from tests.factories import ClaimFactory, SourceFactory, UserFactory
+from claims.models import Claim, Evidence, ReviewNote
+from tests.factories import ClaimFactory, SourceFactory, UserFactory, budget_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -14,21 +14,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def source(db):
     return SourceFactory()
-
-
-def new_claim(article: Source, **fields) -> dict:
-    return {
-        "source": article.pk,
-        "span_start": 59,
-        "span_end": 70,
-        "statement": "Japan approved a record defense budget of $50 billion for 2020.",
-        "kind": "quantitative",
-        "subject": "Japan",
-        "value": "50000000000",
-        "unit": "USD",
-        "qualifier": "exact",
-        **fields,
-    }
 
 
 def current_etag(client: APIClient, claim) -> str:
@@ -40,7 +25,7 @@ def current_etag(client: APIClient, claim) -> str:
 
 
 def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_api, source, editor):
-    response = editor_api.post("/api/claims/", new_claim(source))
+    response = editor_api.post("/api/claims/", budget_claim(source))
     assert response.status_code == 201, response.json()
     claim = Claim.objects.get()
     assert response.json() == {
@@ -110,7 +95,7 @@ def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_ap
     ],
 )
 def test_a_bad_claim_is_a_400_naming_the_field_and_nothing_is_written(editor_api, source, fields, field, message, code):
-    response = editor_api.post("/api/claims/", new_claim(source, **fields))
+    response = editor_api.post("/api/claims/", budget_claim(source, **fields))
     assert response.status_code == 400
     assert response.json() == {"detail": f"{field}: {message}", "code": code, "errors": {field: [message]}}
     assert Claim.objects.count() == 0
@@ -148,7 +133,7 @@ def test_malformed_json_is_a_clear_400(editor_api, payload, body):
 
 
 def test_anonymous_callers_cannot_write(source):
-    response = APIClient().post("/api/claims/", new_claim(source))
+    response = APIClient().post("/api/claims/", budget_claim(source))
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
     assert response.json() == {"detail": "Authentication credentials were not provided.", "code": "not_authenticated"}
@@ -159,9 +144,9 @@ def test_token_authentication_works_and_a_revoked_token_does_not(editor, source)
     token = Token.objects.create(user=editor)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert client.post("/api/claims/", new_claim(source)).status_code == 201
+    assert client.post("/api/claims/", budget_claim(source)).status_code == 201
     token.delete()
-    response = client.post("/api/claims/", new_claim(source, span_start=0, span_end=6, kind="factual"))
+    response = client.post("/api/claims/", budget_claim(source, span_start=0, span_end=6, kind="factual"))
     assert response.status_code == 401
     assert response.json() == {"detail": "Invalid token.", "code": "authentication_failed"}
 
@@ -169,7 +154,7 @@ def test_token_authentication_works_and_a_revoked_token_does_not(editor, source)
 def test_session_writes_need_the_csrf_token(editor, source):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(editor)
-    response = client.post("/api/claims/", new_claim(source))
+    response = client.post("/api/claims/", budget_claim(source))
     assert response.status_code == 403
     assert response.json() == {"detail": "CSRF Failed: CSRF cookie not set.", "code": "permission_denied"}
     assert Claim.objects.count() == 0
@@ -598,7 +583,7 @@ def test_text_sent_as_a_number_or_a_boolean_is_refused_not_stored_as_text(editor
 
 
 def test_a_claims_statement_sent_as_a_number_is_refused(editor_api, source):
-    response = editor_api.post("/api/claims/", new_claim(source, statement=2020), format="json")
+    response = editor_api.post("/api/claims/", budget_claim(source, statement=2020), format="json")
     assert response.status_code == 400
     assert response.json()["errors"] == {"statement": ["Not a valid string."]}
     assert not Claim.objects.exists()

@@ -8,7 +8,6 @@ import pytest
 from django.db import DataError, OperationalError, connection
 from rest_framework.test import APIClient
 
-from claims.api import claim_json
 from claims.views import is_database_unavailable
 from tests.factories import ClaimFactory
 
@@ -73,21 +72,19 @@ def test_errors_that_are_not_operational_are_never_an_unavailable_database():
     assert not is_database_unavailable(ValueError("x"))
 
 
-def test_a_query_the_database_refuses_is_a_500_never_a_503_that_invites_a_retry(monkeypatch):
+def test_a_query_the_database_refuses_is_a_500_never_a_503_that_invites_a_retry(before_the_claim_list_reads):
     ClaimFactory(status="verified")
-    real = claim_json.readable
     refused = (
         "SELECT repeat('x', 1073741824)"  # 54000 program_limit_exceeded, an OperationalError in psycopg
         if connection.vendor == "postgresql"
         else "SELECT " + "1+" * 1001 + "1"  # Expression tree is too large, an OperationalError in sqlite3
     )
 
-    def claim_values_with_a_query_the_database_refuses(queryset, **kwargs):
+    def run_a_query_the_database_refuses():
         with connection.cursor() as cursor:
             cursor.execute(refused)
-        return real(queryset, **kwargs)
 
-    monkeypatch.setattr(claim_json, "readable", claim_values_with_a_query_the_database_refuses)
+    before_the_claim_list_reads(run_a_query_the_database_refuses)
     response = APIClient(raise_request_exception=False).get("/api/claims/")
     assert response.status_code == 500
     assert response.json() == {

@@ -194,17 +194,9 @@ def test_a_write_cut_off_while_committing_says_it_may_have_been_kept(editor, mon
     assert (claim.subject, claim.version) == ("Japan", 1)  # here the commit never reached PostgreSQL
 
 
-def test_reads_cut_off_are_a_503_that_only_asks_to_retry(monkeypatch):
-    from claims.api import claim_json
-
+def test_reads_cut_off_are_a_503_that_only_asks_to_retry(before_the_claim_list_reads):
     ClaimFactory(status="verified")
-    real = claim_json.readable
-
-    def claim_values_after_the_database_went_away(queryset, **kwargs):
-        kill_own_connection()
-        return real(queryset, **kwargs)
-
-    monkeypatch.setattr(claim_json, "readable", claim_values_after_the_database_went_away)
+    before_the_claim_list_reads(kill_own_connection)
     response = APIClient(raise_request_exception=False).get("/api/claims/")
     assert response.status_code == 503
     assert response.json() == {

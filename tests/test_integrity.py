@@ -146,27 +146,20 @@ def test_a_source_text_with_a_nul_character_is_refused():
     assert Source.objects.count() == 0
 
 
-def test_model_validation_names_the_span_field_at_fault():
+@pytest.mark.parametrize(
+    ("span_end", "kind", "errors", "quote"),
+    [
+        (400, "factual", {"span_end": ["span_end 400 is past the end of the source text (205 characters)."]}, ""),
+        (70, "quantitative", {"value": ["A quantitative claim needs a value."],
+                              "unit": ["A quantitative claim needs a unit."]}, "$50 billion"),
+    ],
+    ids=["span past the end", "quantity missing"],
+)  # fmt: skip
+def test_model_validation_names_each_field_at_fault(span_end, kind, errors, quote):
     from django.core.exceptions import ValidationError
 
-    source = SourceFactory()
-    claim = Claim(source=source, span_start=5, span_end=400, statement="x", kind="factual")
+    claim = Claim(source=SourceFactory(), span_start=59, span_end=span_end, statement="x", kind=kind)
     with pytest.raises(ValidationError) as raised:
         claim.full_clean()
-    assert raised.value.message_dict == {
-        "span_end": ["span_end 400 is past the end of the source text (205 characters)."]
-    }
-
-
-def test_model_validation_requires_value_and_unit_for_a_quantitative_claim():
-    from django.core.exceptions import ValidationError
-
-    source = SourceFactory()
-    claim = Claim(source=source, span_start=59, span_end=70, statement="x", kind="quantitative")
-    with pytest.raises(ValidationError) as raised:
-        claim.full_clean()
-    assert raised.value.message_dict == {
-        "value": ["A quantitative claim needs a value."],
-        "unit": ["A quantitative claim needs a unit."],
-    }
-    assert claim.quote == "$50 billion"
+    assert raised.value.message_dict == errors
+    assert claim.quote == quote  # read from a span that holds, whatever else is wrong
