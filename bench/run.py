@@ -206,7 +206,7 @@ def measure(options, env) -> int:
 
 
 def gunicorn_workers() -> int:
-    namespace: dict = {}
+    namespace: dict = {"__file__": str(ROOT / "config" / "gunicorn.py")}
     exec((ROOT / "config" / "gunicorn.py").read_text(), namespace)
     return namespace["workers"]
 

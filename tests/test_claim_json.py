@@ -174,3 +174,14 @@ def test_a_page_costs_the_same_queries_whatever_the_serializer_reads(django_asse
             serializer_class=EditorClaimSerializer,
         )
     assert len(page) == 3
+
+
+def test_the_benchmarks_bare_view_sends_the_api_lists_objects(client, demo, settings):
+    """bench/urls.py reads its columns off ClaimSerializer: the floor it measures is the same page."""
+    settings.ROOT_URLCONF = "bench.urls"
+    bare = orjson.loads(client.get("/bench/bare/claims/").content)["results"]
+    listed = client.get("/api/claims/").json()["results"]
+    assert len(bare) == len(listed) == 42
+    for row, expected in zip(bare, listed, strict=True):
+        same_json({key: row[key] for key in expected}, expected)
+        assert row.keys() == expected.keys()
