@@ -69,6 +69,7 @@ CORPUS = {
     "currency amounts": lambda: _fill("$5m "),
     "won and euro signs": lambda: _fill("₩€£¥", tail="5"),
     "percentages": lambda: _fill("5% "),
+    "fractions in words": lambda: _fill("half "),
     "opening brackets": lambda: _fill("(", tail="5"),
     "brackets around a number": lambda: "(" * 999_999 + "5" + ")" * 1_000_000,
     "quotes": lambda: _fill("\"'“‘", tail="5."),

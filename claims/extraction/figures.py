@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from .. import spans, units
 from .patterns import (
+    COMPARATIVE_AFTER,
     COMPARISON_AFTER,
     CORE,
     CURRENCY_AFTER,
@@ -211,10 +212,9 @@ def _read_fraction(text: str, match: re.Match[str], context: date | None) -> Qua
     """A fraction: "two thirds", "half", "a quarter larger"."""
     value = FRACTIONS[" ".join(match.group().lower().split())]
     start, _, qualifier = _extend_left(text, match.start(), "ratio")
-    end = match.end()
-    times = re.match(r"\s+(?:larger|bigger|more|smaller|less|higher|lower)\b", text[end:])
-    return Quantity(start, end + (times.end() if times else 0), value, "ratio", qualifier, context,
-                    _precision(context), 0.6)  # fmt: skip
+    comparison = COMPARATIVE_AFTER.match(text, match.end())  # at the position: no copy of the rest
+    end = comparison.end() if comparison else match.end()
+    return Quantity(start, end, value, "ratio", qualifier, context, _precision(context), 0.6)
 
 
 def _read_multiplier_verb(text: str, match: re.Match[str], context: date | None) -> Quantity:

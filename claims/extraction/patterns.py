@@ -85,6 +85,7 @@ UNIT_AFTER = re.compile(
 )
 CURRENCY_AFTER = re.compile(rf"\s(?P<cur>{_alternation(CURRENCY_WORDS)})\b", re.IGNORECASE)
 TIMES_AFTER = re.compile(r"\s+times\b(?:\s+(?:more|larger|higher|greater|bigger|as\s+(?:much|many|large)))?")
+COMPARATIVE_AFTER = re.compile(r"\s+(?:larger|bigger|more|smaller|less|higher|lower)\b")  # "a quarter larger"
 RIGHT_QUALIFIER = re.compile(rf"\s+(?P<q>{_alternation(RIGHT_QUALIFIERS)})\b")
 RANGE_UNIT = re.compile(rf"\s+(?:and|to|-|–)\s+(?:{DIGITS})(?P<rest>\s?(?:%|[a-zA-Z ]{{1,40}}))")
 ORDINAL_FACT = re.compile(
