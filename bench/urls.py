@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.urls import path
 from rest_framework import serializers
 
+from claims.api import claim_json
 from claims.api.serializers import ClaimSerializer, PlainDecimalField
 from claims.models import Claim
 from claims.numbers import plain_decimal
@@ -24,10 +25,8 @@ def _lookups(serializer: serializers.ModelSerializer) -> tuple[dict, dict]:
     for name, field in serializer.fields.items():
         if isinstance(field, serializers.ListSerializer):
             nested[name] = field.child
-        elif isinstance(field, serializers.SlugRelatedField):
-            flat[name] = "__".join([*field.source_attrs, field.slug_field])
         else:
-            flat[name] = "__".join(field.source_attrs)
+            flat[name] = "__".join(claim_json.field_path(field))
     return flat, nested
 
 

@@ -40,10 +40,7 @@ class ClaimAdminForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = [
-            "source", "span_start", "span_end", "quote", "statement", "kind", "subject", "value", "unit",
-            "qualifier", "as_of", "as_of_precision",
-        ]  # fmt: skip
+        fields = ["source", *services.CLAIM_EDITABLE]  # what an editor writes; the rest is derived
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

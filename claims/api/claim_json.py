@@ -134,6 +134,15 @@ def _model_of(serializer: AnySerializer) -> type[Model]:
     return model
 
 
+def field_path(field: AnyField) -> list[str]:
+    """The attributes a field reads from its instance: ``source.url`` is ["source", "url"], a
+    SlugRelatedField on ``author`` by username ["author", "username"]."""
+    attrs = list(field.source_attrs)
+    if isinstance(field, serializers.SlugRelatedField):
+        attrs.append(field.slug_field)
+    return attrs
+
+
 def _path_sql(model: type[Model], alias: str, attrs: list[str], fmt: Callable[[str], str], depth: int) -> str:
     """The SQL of ``model``'s attribute path ``attrs`` from the row ``alias``, through
     foreign keys by subquery (``source.url``), formatted by ``fmt``."""
@@ -154,10 +163,8 @@ def _field_sql(name: str, field: AnyField, model: type[Model], alias: str, depth
     where = f"{type(field.parent).__name__}.{name}"
     if isinstance(field, serializers.ListSerializer) and isinstance(field.child, serializers.ModelSerializer):
         return _many_sql(field, model, alias, depth)
-    attrs = list(field.source_attrs)
-    if isinstance(field, serializers.SlugRelatedField) and type(field) is serializers.SlugRelatedField:
-        attrs.append(field.slug_field)
-    elif type(field) is serializers.PrimaryKeyRelatedField:
+    attrs = field_path(field)
+    if type(field) is serializers.PrimaryKeyRelatedField:
         attrs = [_related(model, attrs[0])[0].attname]
     return _path_sql(model, alias, attrs, _formatter(field, where), depth)
 
@@ -220,9 +227,7 @@ def _relations(serializer_class: SerializerClass) -> tuple[tuple[str, ...], tupl
             related = [str(f.source) for f in field.child.fields.values() if type(f) is serializers.SlugRelatedField]
             prefetches.append(Prefetch(name, queryset=child_model._default_manager.select_related(*related)))
             continue
-        attrs = list(field.source_attrs)
-        if isinstance(field, serializers.SlugRelatedField) and type(field) is serializers.SlugRelatedField:
-            attrs.append(field.slug_field)
+        attrs = field_path(field)
         if len(attrs) > 1:
             followed.setdefault("__".join(attrs[:-1]), set()).add(attrs[-1])
     deferred = []
