@@ -23,6 +23,8 @@ from .conf import claimbook_settings
 # may be long, but a megabyte of it is an attack, not a note (forms and the API refuse more).
 STATEMENT_MAX_CHARS = 2_000
 NOTE_MAX_CHARS = 10_000
+# What a fact takes from the claim it starts from, and what matching compares.
+FACT_FIELDS = ("statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision")
 
 
 def validate_storable_value(value) -> None:
@@ -140,30 +142,112 @@ def refuse_text_change(source: "Source", *, digest: str, using: str = "default")
     )
 
 
+class Kind(models.TextChoices):
+    QUANTITATIVE = "quantitative", "Quantitative"
+    FACTUAL = "factual", "Factual"
+
+# The one vocabulary (claims/units.py), as choices: Claim.Unit.USD, Claim.Unit.KM, ...
+# The stubs know the functional API with names or (name, value) pairs, not (name, (value, label)).
+Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])  # type: ignore[call-overload]
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "exactly"
+    ABOUT = "about", "about"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+    AT_MOST = "at_most", "at most"
+    LESS_THAN = "less_than", "less than"
+
+class Precision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+    DECADE = "decade", "decade"
+
+
+class Fact(models.Model):
+    """The checkable statement itself, apart from where it appears (schema.org's ``Claim``).
+
+    Every Claim is one appearance of a Fact; a claim with no confirmed match is its fact's only
+    appearance. The verdict belongs to the fact: given on any appearance, it holds for all of them
+    (``services``). Statement and quantity are those of the appearance the fact started from.
+    """
+
+    Kind = Kind
+    Status = workflow.Status
+
+    statement = models.TextField(
+        "statement",
+        max_length=STATEMENT_MAX_CHARS,
+        validators=[MaxLengthValidator(STATEMENT_MAX_CHARS)],
+        help_text='The fact stated so it stands alone, e.g. "Japan approved a record defense budget of '
+        '$50 billion for 2020."',
+    )
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+    subject = models.CharField("subject", max_length=200, blank=True, help_text='What the fact is about, e.g. "Japan".')
+    value = figure_field("value", help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion.")
+    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True, validators=[validate_unit])
+    qualifier = models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
+    as_of = models.DateField("as of", null=True, blank=True, help_text="The date the figure refers to.")
+    as_of_precision = models.CharField("as-of precision", max_length=10, choices=Precision.choices, blank=True)
+    status = models.CharField(
+        "verdict",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.UNREVIEWED,
+        db_index=True,
+        help_text="The fact's verdict, which every confirmed appearance shows.",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="reviewed by",
+        related_name="reviewed_facts",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+    )
+    reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+    updated_at = models.DateTimeField("updated at", auto_now=True, db_index=True)
+
+    history = HistoricalRecords()
+    _history_user: Any
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "fact"
+        verbose_name_plural = "facts"
+        indexes = [
+            # Matching finds the facts that measure the same thing near a value: by unit, then value.
+            models.Index(fields=["unit", "value"], name="fact_unit_value_idx"),
+            models.Index(Upper("subject"), name="fact_subject_upper_idx"),
+            models.Index(fields=["status", "updated_at"], name="fact_status_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="factual") | models.Q(value__isnull=False, unit__gt=""),
+                name="fact_quantitative_has_value_and_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(as_of__isnull=True, as_of_precision="")
+                | models.Q(as_of__isnull=False, as_of_precision__gt=""),
+                name="fact_as_of_has_precision",
+            ),
+            models.CheckConstraint(condition=~models.Q(status="dismissed"), name="fact_status_not_dismissed"),
+        ]
+
+    def __str__(self):
+        return f"Fact {self.pk}: {self.statement[:80]}"
+
+
 class Claim(models.Model):
     """One checkable statement of a Source, anchored to the exact span it comes from."""
 
-    class Kind(models.TextChoices):
-        QUANTITATIVE = "quantitative", "Quantitative"
-        FACTUAL = "factual", "Factual"
-
-    # The one vocabulary (claims/units.py), as choices: Claim.Unit.USD, Claim.Unit.KM, ...
-    # The stubs know the functional API with names or (name, value) pairs, not (name, (value, label)).
-    Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])  # type: ignore[call-overload]
-
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", "exactly"
-        ABOUT = "about", "about"
-        AT_LEAST = "at_least", "at least"
-        MORE_THAN = "more_than", "more than"
-        AT_MOST = "at_most", "at most"
-        LESS_THAN = "less_than", "less than"
-
-    class Precision(models.TextChoices):
-        DAY = "day", "day"
-        MONTH = "month", "month"
-        YEAR = "year", "year"
-        DECADE = "decade", "decade"
+    Kind = Kind
+    Unit = Unit
+    Qualifier = Qualifier
+    Precision = Precision
 
     Status = workflow.Status
 
@@ -181,6 +265,13 @@ class Claim(models.Model):
         verbose_name="source",
         related_name="claims",
         on_delete=models.PROTECT,  # a source with claims is never deleted by one click
+    )
+    fact = models.ForeignKey(
+        Fact,
+        verbose_name="fact",
+        related_name="claims",
+        on_delete=models.PROTECT,
+        help_text="The fact this claim is an appearance of.",
     )
     span_start = models.PositiveIntegerField(
         "span start", help_text="Start offset in Unicode code points into the source text, e.g. 1290."
@@ -353,6 +444,54 @@ class Claim(models.Model):
                     )
                 }
             )
+
+
+class FactMatch(models.Model):
+    """A fact that a claim may repeat (``same``) or contradict (``conflicts``), as matching
+    proposed it, and what an editor decided. Nothing is linked until an editor confirms; a
+    rejected pair is never suggested again; an open ``conflicts`` match flags both sides."""
+
+    class Relation(models.TextChoices):
+        SAME = "same", "Same fact"
+        CONFLICTS = "conflicts", "Conflicts"
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    claim = models.ForeignKey(Claim, verbose_name="claim", related_name="matches", on_delete=models.CASCADE)
+    fact = models.ForeignKey(Fact, verbose_name="fact", related_name="matches", on_delete=models.CASCADE)
+    relation = models.CharField("relation", max_length=20, choices=Relation.choices)
+    score = models.FloatField("score", help_text="How likely the claim states this fact, 0 to 1.")
+    reasons = models.CharField("why", max_length=500, blank=True, help_text="What matching saw, for the editor.")
+    state = models.CharField("state", max_length=20, choices=State.choices, default=State.SUGGESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="decided by",
+        related_name="fact_matches_decided",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    decided_at = models.DateTimeField("decided at", null=True, blank=True)
+    created_at = models.DateTimeField("created at", auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "-score", "fact_id"]
+        verbose_name = "fact match"
+        verbose_name_plural = "fact matches"
+        indexes = [
+            models.Index(fields=["claim", "state", "relation"], name="match_claim_state_idx"),
+            models.Index(fields=["fact", "state", "relation"], name="match_fact_state_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "fact"], name="match_one_per_claim_and_fact"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=1), name="match_score_between_0_and_1"),
+        ]
+
+    def __str__(self):
+        return f"Claim {self.claim_id} {self.get_relation_display().lower()} fact {self.fact_id} ({self.state})"
 
 
 class ReviewNote(models.Model):

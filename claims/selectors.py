@@ -1,13 +1,17 @@
 """Reads that are more than a one-line queryset."""
 
+import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
 
-from . import spans, workflow
-from .models import Claim, Evidence, Source
+from . import matching, spans, workflow
+from .models import FACT_FIELDS, Claim, Evidence, Fact, Source
 from .params import column_value
 
 
@@ -92,3 +96,74 @@ def selection_span(source_id: str, utf16_start: str, utf16_end: str) -> tuple[So
 def with_evidence_flag(queryset):
     """Annotate claims with ``has_evidence`` as one subquery, not a query per row."""
     return queryset.annotate(has_evidence=Exists(Evidence.objects.filter(claim=OuterRef("pk"))))
+
+
+# -- facts: the candidates matching scores --------------------------------------------------
+
+# How many facts each way of finding candidates brings, at most: by quantity (unit and value near
+# the claim's) and by words (full-text and trigrams on PostgreSQL). Matching scores them all.
+CANDIDATES_BY_QUANTITY = 60
+CANDIDATES_BY_WORDS = 40
+# The expression of the GIN index migration 0011 made (fact_search_gin_idx), so searches use it.
+FACT_SEARCH_VECTOR = SearchVector("statement", "subject", config="english")
+FACT_COLUMNS = ("id", *FACT_FIELDS)
+
+
+def checkable(row: dict) -> matching.Checkable:
+    """What matching reads of a claim or a fact (a model instance or a values() row)."""
+    return matching.Checkable(**{name: row[name] or ("" if name not in ("value", "as_of") else None)
+                                 for name in FACT_FIELDS})  # fmt: skip
+
+
+def checkable_of(instance: Claim | Fact) -> matching.Checkable:
+    return checkable({name: getattr(instance, name) for name in FACT_FIELDS})
+
+
+def fact_candidates(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Checkable]]:
+    """The known facts worth scoring for ``item``: those measuring in a comparable unit with a value
+    near its own (the (unit, value) index), and those whose words are alike (PostgreSQL's GIN
+    indexes; on SQLite, every fact, which is what a small database holds)."""
+    excluded = set(exclude)
+    found: dict[int, dict] = {}
+    windows = matching.value_windows(item)
+    if windows:
+        near = Q()
+        for unit, low, high in windows:
+            near |= Q(unit=unit, value__gte=low, value__lte=high)
+        by_value = Fact.objects.filter(near).exclude(pk__in=excluded)
+        for row in by_value.values(*FACT_COLUMNS)[:CANDIDATES_BY_QUANTITY]:
+            found[row["id"]] = row
+    for row in _facts_alike(item.statement, excluded):
+        found.setdefault(row["id"], row)
+    return [(pk, checkable(row)) for pk, row in found.items()]
+
+
+def _facts_alike(text: str, excluded: set[int]) -> list[dict]:
+    """Facts whose statements share words with ``text``."""
+    terms = sorted(matching.words(text))
+    if not terms:
+        return []
+    facts = Fact.objects.exclude(pk__in=excluded)
+    if connection.vendor != "postgresql":
+        return list(facts.values(*FACT_COLUMNS))
+    query = SearchQuery(" | ".join(re.sub(r"[^a-z0-9]", "", term) for term in terms if re.sub(r"[^a-z0-9]", "", term)),
+                        search_type="raw", config="english")  # fmt: skip
+    by_words = (
+        facts.annotate(search=FACT_SEARCH_VECTOR)
+        .filter(search=query)
+        .annotate(rank=SearchRank(FACT_SEARCH_VECTOR, query))
+        .order_by("-rank", "id")
+        .values(*FACT_COLUMNS)[:CANDIDATES_BY_WORDS]
+    )
+    by_trigrams = (
+        facts.filter(statement__trigram_similar=text)
+        .annotate(similarity=TrigramSimilarity("statement", text))
+        .order_by("-similarity", "id")
+        .values(*FACT_COLUMNS)[:CANDIDATES_BY_WORDS]
+    )
+    return [*by_words, *by_trigrams]
+
+
+def fact_suggestions(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Match]]:
+    """The facts matching suggests for ``item``, best first."""
+    return matching.rank(item, fact_candidates(item, exclude=exclude))

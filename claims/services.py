@@ -18,9 +18,19 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import extraction, spans, validators, workflow
+from . import extraction, selectors, spans, validators, workflow
 from .conf import claimbook_settings
-from .models import Claim, Evidence, ReviewNote, Source, anchor_claim, check_quantity
+from .models import (
+    FACT_FIELDS,
+    Claim,
+    Evidence,
+    Fact,
+    FactMatch,
+    ReviewNote,
+    Source,
+    anchor_claim,
+    check_quantity,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -254,6 +264,7 @@ def _lock(claim: Claim, expected_version: int | None) -> Claim:
 
 def _apply_transition(claim: Claim, to: str, by: User | None, note: str | None) -> None:
     plan = workflow.plan_transition(claim.status, to, evidence_count=claim.evidence.count(), note=note)
+    previous = claim.status
     claim.status = plan.target
     if plan.signs_review:
         claim.reviewed_by, claim.reviewed_at = by, timezone.now()
@@ -261,6 +272,7 @@ def _apply_transition(claim: Claim, to: str, by: User | None, note: str | None) 
         claim.reviewed_by, claim.reviewed_at = None, None
     if workflow.has_words(note):
         ReviewNote.objects.create(claim=claim, author=by, body=note.strip())
+    _fact_follows(claim, previous, by)
 
 
 def _check_note(note: str | None) -> None:
@@ -283,7 +295,7 @@ def claim_transition(
 
 def _full_clean(claim: Claim) -> None:
     """Model validation (span, quote, quantity) for a claim about to be written."""
-    claim.full_clean(exclude=["source"], validate_unique=False, validate_constraints=False)
+    claim.full_clean(exclude=["source", "fact"], validate_unique=False, validate_constraints=False)
 
 
 def claim_create(*, source: Source, by: User | None, **fields: Any) -> Claim:
@@ -295,7 +307,9 @@ def claim_create(*, source: Source, by: User | None, **fields: Any) -> Claim:
     _full_clean(claim)
     claim._history_user = by
     with transaction.atomic():
+        claim.fact = _new_fact(claim, by)
         claim.save()
+        match_suggest(claims=[claim])
     return claim
 
 
@@ -342,8 +356,11 @@ def claim_update(
                 _send_back(locked, f"{_who(by)} changed its {workflow.describe_changes(before, after, changed)}")
             if workflow.has_words(note):
                 ReviewNote.objects.create(claim=locked, author=by, body=note.strip())
+        _fact_moves_with(locked, changed, by)
         _stamp(locked, by)
         locked.save()
+        if set(changed) & set(FACT_FIELDS):
+            match_suggest(claims=[locked])
     return locked
 
 
@@ -356,7 +373,9 @@ def claim_delete(*, claim: Claim, by: User | None, expected_version: int | None 
         if refusal is not None:
             raise refusal
         locked._history_user = by
+        fact_id = locked.fact_id
         locked.delete()
+        _drop_if_orphaned(fact_id)
 
 
 def claim_deletion_refusal(claim: Claim) -> ClaimHasRecord | None:
@@ -423,6 +442,7 @@ class ProposeReport:
     already_claimed: int = 0  # the same span, or an overlapping claim with the same value, exists
     refused: list[tuple[extraction.Candidate, str]] = field(default_factory=list)  # failed validation, and why
     capped_at: int | None = None  # where the extractor stopped at the candidate limit
+    suggested: list[FactMatch] = field(default_factory=list)  # known facts the new claims may repeat or contradict
     limit: int = 0
 
     def summary(self) -> str:
@@ -430,6 +450,10 @@ class ProposeReport:
             f"Source {self.source.pk}: {len(self.created)} candidate claims proposed, "
             f"{self.already_claimed} already claimed or dismissed."
         )
+        if self.suggested:
+            claims = len({match.claim_id for match in self.suggested})
+            conflicts = len({match.claim_id for match in self.suggested if match.relation == FactMatch.Relation.CONFLICTS})
+            text += f" {claims} may repeat a known fact" + (f", {conflicts} contradict one" if conflicts else "") + "."
         if self.refused:
             shown = "; ".join(f"{candidate.quote[:40]!r} at {candidate.span_start}: {why.rstrip('.')}"
                               for candidate, why in self.refused[:3])  # fmt: skip
@@ -522,7 +546,7 @@ def source_propose_claims(
             )
             try:
                 # The model's own rules, as for any write; duplicates are known from ``claimed``.
-                claim.clean_fields(exclude=["source"])
+                claim.clean_fields(exclude=["source", "fact"])
                 claim.clean_content()
                 anchor_claim(claim, source.text, source.sha256)
                 check_quantity(claim)
@@ -534,8 +558,240 @@ def source_propose_claims(
             report.created.append(claim)
             report.candidates.append(candidate)
         if not dry_run and report.created:
+            # Each candidate starts a fact of its own; matching then suggests the known facts it may
+            # repeat or contradict (not those of this batch).
+            facts = bulk_create_with_history(
+                [Fact(**{name: getattr(claim, name) for name in FACT_FIELDS}) for claim in report.created],
+                Fact,
+                batch_size=500,
+                default_user=by,
+            )
+            for claim, fact in zip(report.created, facts, strict=True):
+                claim.fact = fact
             # One insert per batch, with one history row each (a claim at a time was 8 ms apiece).
             report.created = bulk_create_with_history(report.created, Claim, batch_size=500, default_user=by)
+            report.suggested = match_suggest(claims=report.created, exclude={fact.pk for fact in facts})
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+# -- facts: the statement apart from its appearances -------------------------------------------
+
+
+class MatchDecided(Exception):
+    """The suggestion was confirmed or rejected already; nothing was written."""
+
+    code = "match_decided"
+
+    def __init__(self, match: FactMatch) -> None:
+        who = match.decided_by.get_username() if match.decided_by_id else "someone"  # type: ignore[union-attr]  # set with its id
+        self.message = (
+            f"The match of claim {match.claim_id} with fact {match.fact_id} was {match.state} by {who} already; "
+            "nothing was changed."
+        )
+        super().__init__(self.message)
+        self.match = match
+
+
+def _fact_status(claim_status: str) -> str:
+    """A fact's status for an appearance's: the same, except that dismissing a candidate is not a verdict."""
+    return Claim.Status.UNREVIEWED if claim_status == Claim.Status.DISMISSED else claim_status
+
+
+def _new_fact(claim: Claim, by: User | None) -> Fact:
+    """A fact of the claim's own: its statement and quantity, its verdict."""
+    fact = Fact(
+        **{name: getattr(claim, name) for name in FACT_FIELDS},
+        status=_fact_status(claim.status),
+        reviewed_by=claim.reviewed_by if claim.status in workflow.REVIEWED else None,
+        reviewed_at=claim.reviewed_at if claim.status in workflow.REVIEWED else None,
+    )
+    fact._history_user = by
+    fact.save()
+    return fact
+
+
+def _appearances(fact_id: int, *, but: Claim) -> Any:
+    """The fact's other appearances that are claims (a dismissed candidate is none), locked."""
+    return (
+        Claim.objects.select_for_update()
+        .filter(fact_id=fact_id)
+        .exclude(pk=but.pk)
+        .exclude(status=Claim.Status.DISMISSED)
+        .order_by("pk")
+    )
+
+
+def _fact_follows(claim: Claim, previous: str, by: User | None) -> None:
+    """After ``claim``'s status changed (in the caller's transaction): the verdict is its fact's.
+
+    A verdict given, or taken back to review, on any appearance holds for the fact and every
+    other appearance, each with a history row and a note naming the claim it was given on.
+    A dismissed candidate leaves a fact it shares; a claim alone in its fact takes it along.
+    """
+    fact = Fact.objects.select_for_update().get(pk=claim.fact_id)
+    others = _appearances(fact.pk, but=claim)
+    if claim.status == Claim.Status.DISMISSED and others.exists():
+        claim.fact = _new_fact(claim, by)
+        return
+    shared = claim.status in workflow.REVIEWED or (previous in workflow.REVIEWED and claim.status == Claim.Status.IN_REVIEW)
+    if not shared and others.exists():
+        return  # "unreviewed" and "in review" on one appearance say nothing of the fact
+    fact.status = _fact_status(claim.status)
+    fact.reviewed_by, fact.reviewed_at = claim.reviewed_by, claim.reviewed_at
+    fact._history_user = by
+    fact.save()
+    if not shared:
+        return
+    label = Claim.Status(claim.status).label.lower()
+    for other in others.exclude(status=claim.status):
+        what = f"marked it {label}" if claim.status in workflow.REVIEWED else "took its verdict back to review"
+        ReviewNote.objects.create(
+            claim=other,
+            author=None,
+            body=(
+                f"Verdict of fact {fact.pk}, {workflow.quoted(fact.statement)}: {_who(by)} {what} on claim "
+                f"{claim.pk}. Every appearance of the fact shows its verdict."
+            ),
+        )
+        other.status = claim.status
+        other.reviewed_by, other.reviewed_at = claim.reviewed_by, claim.reviewed_at
+        _stamp(other, by)
+        other.save()
+
+
+def _fact_moves_with(claim: Claim, changed: list[str], by: User | None) -> None:
+    """After what ``claim`` says changed: a fact of its own changes with it; a shared fact stays
+    what it is and the claim leaves it for a fact of its own (then matching suggests again)."""
+    if not set(changed) & set(FACT_FIELDS):
+        return
+    fact = Fact.objects.select_for_update().get(pk=claim.fact_id)
+    if _appearances(fact.pk, but=claim).exists():
+        ReviewNote.objects.create(
+            claim=claim,
+            author=None,
+            body=(
+                f"No longer an appearance of fact {fact.pk}, {workflow.quoted(fact.statement)}: {_who(by)} changed "
+                f"its {', '.join(changed)}. Confirm a match again if it still states that fact."
+            ),
+        )
+        claim.fact = _new_fact(claim, by)
+    else:
+        for name in FACT_FIELDS:
+            setattr(fact, name, getattr(claim, name))
+        fact._history_user = by
+        fact.save()
+    claim.matches.filter(state=FactMatch.State.SUGGESTED).delete()
+
+
+def _drop_if_orphaned(fact_id: int) -> None:
+    """Delete a fact no claim is an appearance of any more (its history stays)."""
+    if not Claim.objects.filter(fact_id=fact_id).exists():
+        Fact.objects.filter(pk=fact_id).delete()
+
+
+def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[FactMatch]:
+    """Rank the known facts for each claim and store the suggestions worth an editor's look.
+
+    A claim's own fact, the facts in ``exclude`` (those made in the same batch) and every pair an
+    editor rejected or confirmed already are left out.
+    """
+    excluded = set(exclude)
+    decided: defaultdict[int, set[int]] = defaultdict(set)
+    for claim_id, fact_id in FactMatch.objects.filter(claim__in=claims).exclude(
+        state=FactMatch.State.SUGGESTED
+    ).values_list("claim_id", "fact_id"):
+        decided[claim_id].add(fact_id)
+    stored = []
+    for claim in claims:
+        item = selectors.checkable_of(claim)
+        skip = excluded | decided[claim.pk] | {claim.fact_id}
+        for fact_id, match in selectors.fact_suggestions(item, exclude=skip):
+            stored.append(
+                FactMatch(
+                    claim=claim, fact_id=fact_id, relation=match.relation, score=match.score, reasons=match.why[:500]
+                )
+            )
+    return FactMatch.objects.bulk_create(stored, ignore_conflicts=True) if stored else []
+
+
+def _lock_match(match: FactMatch, expected_version: int | None) -> tuple[Claim, FactMatch]:
+    locked = _lock(match.claim, expected_version)
+    current = FactMatch.objects.select_for_update().select_related("fact", "decided_by").get(pk=match.pk)
+    if current.state != FactMatch.State.SUGGESTED:
+        raise MatchDecided(current)
+    return locked, current
+
+
+def _decide(match: FactMatch, state: str, by: User | None) -> None:
+    match.state = state
+    match.decided_by, match.decided_at = by, timezone.now()
+    match.save(update_fields=["state", "decided_by", "decided_at"])
+
+
+def match_confirm(
+    *, match: FactMatch, by: User | None, adopt_verdict: bool = True, expected_version: int | None = None
+) -> Claim:
+    """An editor confirms a suggestion.
+
+    ``same``: the claim becomes an appearance of the fact. When the fact has a verdict the claim
+    takes it (``adopt_verdict``), with a note naming the fact and its reviewer; when only the claim
+    has one, the fact takes it. ``conflicts``: the editor has seen the contradiction; the flag on
+    both sides is lifted and the claim keeps a note naming the fact.
+    """
+    with transaction.atomic():
+        claim, match = _lock_match(match, expected_version)
+        fact = Fact.objects.select_for_update().select_related("reviewed_by").get(pk=match.fact_id)
+        _decide(match, FactMatch.State.CONFIRMED, by)
+        if match.relation == FactMatch.Relation.CONFLICTS:
+            ReviewNote.objects.create(
+                claim=claim,
+                author=by,
+                body=f"Conflict confirmed: this claim contradicts fact {fact.pk}, {workflow.quoted(fact.statement)} "
+                f"({Claim.Status(fact.status).label.lower()}).",
+            )
+        else:
+            _join(claim, fact, by, adopt_verdict=adopt_verdict)
+        _stamp(claim, by)
+        claim.save()
+    return claim
+
+
+def _join(claim: Claim, fact: Fact, by: User | None, *, adopt_verdict: bool) -> None:
+    """Make ``claim`` an appearance of ``fact`` and settle their verdicts (match_confirm)."""
+    left = claim.fact_id
+    claim.fact = fact
+    # What other claims were told of the fact the claim leaves is now about the fact it joins.
+    for other in FactMatch.objects.filter(fact_id=left).exclude(claim=claim):
+        if not FactMatch.objects.filter(claim_id=other.claim_id, fact=fact).exists() and other.claim.fact_id != fact.pk:
+            FactMatch.objects.filter(pk=other.pk).update(fact=fact)
+    text = f"Confirmed as an appearance of fact {fact.pk}, {workflow.quoted(fact.statement)}"
+    if fact.status in workflow.REVIEWED and claim.status != fact.status and adopt_verdict:
+        reviewer = fact.reviewed_by.get_username() if fact.reviewed_by_id else "an editor"  # type: ignore[union-attr]  # set with its id
+        was = Claim.Status(claim.status).label.lower()
+        claim.status = fact.status
+        claim.reviewed_by, claim.reviewed_at = by, timezone.now()
+        text += (
+            f"; the claim takes the fact's verdict, {Claim.Status(fact.status).label.lower()}, given by {reviewer}"
+            f" (it was {was})"
+        )
+    elif fact.status not in workflow.REVIEWED and claim.status in workflow.REVIEWED:
+        claim.save()  # the fact takes the claim's verdict, as if given now
+        _fact_follows(claim, Claim.Status.IN_REVIEW, by)
+        text += f"; the fact takes this claim's verdict, {Claim.Status(claim.status).label.lower()}"
+    ReviewNote.objects.create(claim=claim, author=by, body=text + ".")
+    claim.save()
+    if left is not None and left != fact.pk:
+        _drop_if_orphaned(left)
+
+
+def match_reject(*, match: FactMatch, by: User | None, expected_version: int | None = None) -> Claim:
+    """An editor rejects a suggestion: the claim is not that fact (or does not contradict it), and
+    the pair is never suggested again."""
+    with transaction.atomic():
+        claim, match = _lock_match(match, expected_version)
+        _decide(match, FactMatch.State.REJECTED, by)
+        _stamp(claim, by)
+        claim.save()
+    return claim

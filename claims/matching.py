@@ -1,0 +1,454 @@
+"""Is a new claim a fact Claimbook already knows, or does it contradict one? Pure scoring.
+
+A claim and a fact are compared on what each says, word by word, and on its structured
+quantity: the same measure (unit dimension and the words around the figure) of the same
+subject at the same time, with values that agree within what the figures' rounding and the
+qualifiers allow ("about" is ten percent either way; "more than 20" is anything above 20).
+
+- ``same``: values that agree (after converting units: 205 miles is 329.9 km);
+- ``conflicts``: the same measure of the same subject at the same time, with values that no
+  reading of the two qualifiers reconciles ($48 billion against exactly $50 billion);
+- no match: another year, another subject or another measure, however alike the words.
+
+Money is compared across currencies at rough rates only, to suggest a restatement ("5.3 trillion
+yen" for "$50 billion"); such a pair never counts as a conflict, as rates move. Units are
+converted with pint. The database layer (``selectors``) only finds the candidates; every
+score comes from here, so PostgreSQL and SQLite rank alike.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import TypeVar
+
+from rapidfuzz import fuzz
+
+# A suggestion is stored and shown from this score on; below it a fact is not worth an editor's look.
+SUGGEST_FROM = 0.55
+# How many suggestions one claim keeps.
+MAX_SUGGESTIONS = 5
+
+SAME, CONFLICTS = "same", "conflicts"
+
+# Rounding: a figure stands for the interval its last written digit allows, at most this much
+# either way (50 billion is not "anything from 45 to 55 billion"), at least this much (a restated
+# figure is often rounded: 49.7 for 50).
+MAX_ROUNDING = 0.025
+MIN_ROUNDING = 0.005
+ABOUT = 0.10  # "about", "some", "roughly": ten percent either way
+# Rough rates to US dollars for comparing money across currencies (never stored, never a conflict)
+# and how far from them a restatement may fall.
+USD_PER_UNIT = {"USD": 1.0, "EUR": 1.12, "GBP": 1.28, "JPY": 0.0092, "KRW": 0.00085}
+CURRENCY_TOLERANCE = 0.20
+# A fact is a candidate when its value lies within this factor of the claim's (a conflict is
+# rarely further off; a value ten times larger is another measure).
+WINDOW = 4.0
+
+# Units that say little about what is measured: agreement in them needs the words to agree too.
+GENERIC_UNITS = frozenset({"count", "ordinal", "year", "percent", "ratio", "point"})
+
+
+@dataclass(frozen=True)
+class Checkable:
+    """What matching knows of a claim or a fact."""
+
+    statement: str
+    subject: str = ""
+    kind: str = "quantitative"
+    value: Decimal | None = None
+    unit: str = ""
+    qualifier: str = ""
+    as_of: date | None = None
+    as_of_precision: str = ""
+
+    @property
+    def quantitative(self) -> bool:
+        return self.kind == "quantitative" and self.value is not None and bool(self.unit)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One known fact ranked for a claim."""
+
+    relation: str  # SAME or CONFLICTS
+    score: float  # 0 to 1
+    reasons: tuple[str, ...]
+
+    @property
+    def why(self) -> str:
+        return "; ".join(self.reasons)
+
+
+# -- units --------------------------------------------------------------------------------
+
+# Claimbook's unit codes as pint names; codes pint does not measure (count, ordinal, a calendar
+# year, percentage points) are compared only with themselves.
+PINT_NAMES = {
+    "km": "kilometer", "meter": "meter", "mile": "mile", "mm": "millimeter", "kg": "kilogram",
+    "tonne": "metric_ton", "barrel": "oil_barrel", "second": "second", "minute": "minute", "hour": "hour",
+    "day": "day", "week": "week", "month": "month", "years": "year", "decade": "decade", "century": "century",
+    "percent": "percent", "ratio": "dimensionless",
+}  # fmt: skip
+
+
+@cache
+def _scales() -> dict[str, tuple[str, float]]:
+    """unit code -> (dimension, factor to the dimension's base unit), read from pint once."""
+    import pint
+
+    registry = pint.UnitRegistry()
+    scales: dict[str, tuple[str, float]] = {}
+    for code, name in PINT_NAMES.items():
+        quantity = registry.Quantity(1, name).to_base_units()
+        scales[code] = (str(quantity.dimensionality), float(quantity.magnitude))
+    for code, rate in USD_PER_UNIT.items():
+        scales[code] = ("money", rate)
+    return scales
+
+
+def scale(unit: str) -> tuple[str, float]:
+    """``unit``'s dimension and its factor to that dimension's base unit; a unit pint does not
+    measure is its own dimension."""
+    return _scales().get(unit, (unit, 1.0))
+
+
+def comparable_units(unit: str) -> list[str]:
+    """The unit codes a value in ``unit`` can be compared with (itself included)."""
+    dimension = scale(unit)[0]
+    return sorted({code for code, (dim, _) in _scales().items() if dim == dimension} | {unit})
+
+
+def _approximate(unit_a: str, unit_b: str) -> bool:
+    """Whether comparing these units goes through a rough rate (money in two currencies)."""
+    return unit_a != unit_b and unit_a in USD_PER_UNIT and unit_b in USD_PER_UNIT
+
+
+# -- quantities ---------------------------------------------------------------------------
+
+
+def rounding(value: Decimal) -> float:
+    """How far either way, relatively, a figure written as ``value`` may stand for: half its last
+    significant digit, within [MIN_ROUNDING, MAX_ROUNDING]."""
+    if value == 0:
+        return 0.0
+    exponent = value.normalize().as_tuple().exponent
+    half_digit = 0.5 * 10.0 ** int(exponent)
+    return min(MAX_ROUNDING, max(MIN_ROUNDING, half_digit / abs(float(value))))
+
+
+def bounds(value: Decimal, qualifier: str, unit: str) -> tuple[float, float]:
+    """The values, in the dimension's base unit, that ``value`` with ``qualifier`` allows."""
+    factor = scale(unit)[1]
+    center = float(value) * factor
+    slack = rounding(value)
+    if qualifier == "about":
+        slack = max(slack, ABOUT)
+    low, high = sorted((center * (1 - slack), center * (1 + slack)))
+    if qualifier in ("more_than", "at_least"):
+        high = math.inf
+    elif qualifier in ("less_than", "at_most"):
+        low = -math.inf if center < 0 else 0.0
+    return low, high
+
+
+def value_windows(item: Checkable) -> list[tuple[str, Decimal, Decimal]]:
+    """(unit, low, high): where a known fact's value must lie to be compared with ``item``, per
+    comparable unit, for the database to find candidates by its (unit, value) index."""
+    if not item.quantitative:
+        return []
+    assert item.value is not None
+    low, high = bounds(item.value, item.qualifier, item.unit)
+    center = float(item.value) * scale(item.unit)[1]
+    low = low / WINDOW if low > 0 else (center * WINDOW if center < 0 else 0.0)
+    high = high * WINDOW if math.isfinite(high) else abs(center) * WINDOW * WINDOW
+    if low < 0 and center >= 0:
+        low = 0.0
+    windows = []
+    for code in comparable_units(item.unit):
+        factor = scale(code)[1]
+        spread = CURRENCY_TOLERANCE + 1 if _approximate(item.unit, code) else 1.0
+        windows.append((code, _decimal(low / factor / spread), _decimal(high / factor * spread)))
+    return windows
+
+
+def _decimal(number: float) -> Decimal:
+    return Decimal(f"{number:.6f}") if abs(number) < 1e17 else Decimal("1e18")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    comparable: bool
+    consistent: bool = False
+    closeness: float = 0.0  # 1 when the figures are equal, falling with their distance
+    approximate: bool = False  # compared through a rough currency rate
+    reason: str = ""
+
+
+def compare_quantities(new: Checkable, known: Checkable) -> Agreement:
+    """Whether two quantities measure in the same dimension and whether their values agree."""
+    assert new.value is not None and known.value is not None
+    dimension_new, dimension_known = scale(new.unit)[0], scale(known.unit)[0]
+    if dimension_new != dimension_known:
+        return Agreement(False, reason=f"{new.unit} and {known.unit} measure different things")
+    approximate = _approximate(new.unit, known.unit)
+    low_a, high_a = bounds(new.value, new.qualifier, new.unit)
+    low_b, high_b = bounds(known.value, known.qualifier, known.unit)
+    if approximate:
+        low_a, high_a = low_a * (1 - CURRENCY_TOLERANCE), high_a * (1 + CURRENCY_TOLERANCE)
+    consistent = low_a <= high_b and low_b <= high_a
+    a, b = float(new.value) * scale(new.unit)[1], float(known.value) * scale(known.unit)[1]
+    if a == b:
+        closeness = 1.0
+    elif a == 0 or b == 0 or (a < 0) != (b < 0):
+        closeness = 0.0
+    else:
+        closeness = math.exp(-abs(math.log(abs(a) / abs(b))) / 0.1)
+    if consistent and (math.isinf(high_a) or math.isinf(high_b) or low_a == 0 or low_b == 0) and a != b:
+        closeness = max(closeness, 0.5)  # a bound ("more than 20") agrees with any value past it
+    shown = f"{_plain(new.value)} {new.unit}"
+    known_shown = f"{_plain(known.value)} {known.unit}"
+    if consistent:
+        how = " at a rough exchange rate" if approximate else ""
+        reason = f"{shown} agrees with {known_shown}{how}"
+    else:
+        reason = f"{shown} is outside what {known_shown} ({known.qualifier or 'exact'}) allows"
+    return Agreement(True, consistent, closeness, approximate, reason)
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+# -- time ---------------------------------------------------------------------------------
+
+
+def compare_times(new: Checkable, known: Checkable) -> str:
+    """``same``, ``different`` or ``unknown``: whether both refer to the same time.
+
+    Two years given as years (``precision`` year: "for fiscal 2020") must be equal; a date given to
+    the day or month is often the report's own date, so it only rules a fact out more than a year away.
+    """
+    if new.as_of is None or known.as_of is None:
+        return "unknown"
+    if new.as_of_precision == "decade" or known.as_of_precision == "decade":
+        return "same" if new.as_of.year // 10 == known.as_of.year // 10 else "different"
+    years = abs(new.as_of.year - known.as_of.year)
+    if years == 0:
+        return "same"
+    if new.as_of_precision == "year" and known.as_of_precision == "year":
+        return "different"
+    return "different" if years > 1 else "unknown"
+
+
+# -- words --------------------------------------------------------------------------------
+
+# Names news uses for the same subject: capitals for governments, demonyms, abbreviations.
+ENTITY_ALIASES = {
+    "tokyo": "japan", "japanese": "japan", "pyongyang": "north korea", "north korean": "north korea",
+    "north koreans": "north korea", "dprk": "north korea", "n korea": "north korea", "seoul": "south korea",
+    "south korean": "south korea", "south koreans": "south korea", "rok": "south korea", "s korea": "south korea",
+    "republic of korea": "south korea", "washington": "united states", "us": "united states",
+    "u s": "united states", "usa": "united states", "america": "united states", "american": "united states",
+    "americans": "united states", "beijing": "china", "chinese": "china", "prc": "china", "moscow": "russia",
+    "russian": "russia", "kremlin": "russia", "un": "united nations", "u n": "united nations",
+    "uk": "united kingdom", "britain": "united kingdom", "british": "united kingdom", "london": "united kingdom",
+    "eu": "european union", "brussels": "european union", "paris": "france", "french": "france",
+    "berlin": "germany", "german": "germany", "new delhi": "india", "indian": "india", "taipei": "taiwan",
+    "taiwanese": "taiwan", "tehran": "iran", "iranian": "iran",
+}  # fmt: skip
+ENTITIES = frozenset(ENTITY_ALIASES.values())
+
+# Words news uses for the same measure or act.
+SYNONYMS = {
+    "defence": "defense", "military": "defense", "spending": "budget", "spend": "budget", "outlay": "budget",
+    "outlays": "budget", "expenditure": "budget", "rocket": "missile", "projectile": "missile",
+    "fired": "launch", "fire": "launch", "launched": "launch", "tested": "launch", "test": "launch",
+    "firing": "launch", "launches": "launch", "tests": "launch", "calibre": "caliber", "diameter": "caliber",
+    "flew": "range", "travelled": "range", "traveled": "range", "distance": "range", "landed": "range",
+    "fuel": "petroleum", "oil": "petroleum", "imports": "import", "imported": "import", "importing": "import",
+    "exports": "export", "exported": "export", "inspectors": "monitor", "inspector": "monitor",
+    "monitors": "monitor", "approved": "approve", "approves": "approve", "record": "record",
+    "bases": "base", "sites": "base", "site": "base", "annual": "year", "annually": "year", "yearly": "year",
+}  # fmt: skip
+
+STOPWORDS = frozenset(
+    "a an the of in on at to for from by with and or but as is are was were be been being has have had do does "
+    "did its it this that these those their there than then so such which who whom whose what when where while "
+    "about around nearly almost some more less fewer over under up down out into onto also just only about per "
+    "will would could should may might must can say says said according reported report reports new its "
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
+    "trillion dozen half third quarter percent per cent times first second third fourth fifth sixth seventh "
+    "eighth ninth tenth mln bln bn tn dlrs dollars dollar yen won euros euro pounds km kilometres kilometers "
+    "kilometre kilometer miles mile mm millimetres millimeters metres meters tonnes tons year years month months "
+    "day days week weeks decade decades january february march april may june july august september october "
+    "november december jan feb mar apr jun jul aug sep sept oct nov dec fiscal fy least most than".split()
+)
+
+_WORD = re.compile(r"[a-z]+(?:-[a-z0-9]+)*|[a-z]+\d+[a-z\d-]*")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
+    return re.sub(r"[.'’]", "", text)  # "U.S." -> "us", "Japan's" -> "japans" is handled below
+
+
+def _stem(word: str) -> str:
+    word = SYNONYMS.get(word, word)
+    if word.endswith("s") and word[:-1] in SYNONYMS:
+        return SYNONYMS[word[:-1]]
+    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + keep
+            break
+    return SYNONYMS.get(word, word)
+
+
+@cache
+def _entity_pattern() -> re.Pattern[str]:
+    names = sorted(set(ENTITY_ALIASES) | ENTITIES, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(name) for name in names) + r")s?\b")
+
+
+def _entities_folded(text: str) -> str:
+    """``text`` folded, each name of a subject replaced by its canonical name, joined by '_'."""
+    folded = _fold(text).replace("-", " - ")
+    folded = re.sub(r"\s+-\s+", "-", folded)
+    return _entity_pattern().sub(lambda m: ENTITY_ALIASES.get(m.group(1), m.group(1)).replace(" ", "_"), folded)
+
+
+@cache
+def words(text: str) -> frozenset[str]:
+    """The content words of ``text``: folded, stemmed, synonyms merged, subjects canonical;
+    no figures, stop words, number words or units."""
+    return frozenset(
+        _stem(word) for word in _WORD.findall(_entities_folded(text).replace("_", "")) if word not in STOPWORDS
+    ) | frozenset(m for m in re.findall(r"[a-z]+_[a-z_]+", _entities_folded(text)))
+
+
+@cache
+def subject_key(subject: str) -> str:
+    """A subject as one canonical name: "Tokyo" and "Japanese" are "japan"."""
+    folded = " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _fold(subject)))
+    folded = re.sub(r"^the ", "", folded)
+    return ENTITY_ALIASES.get(folded, folded)
+
+
+def _fuzzy_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """How many words of ``a`` have a counterpart in ``b`` (equal, or close for long words)."""
+    found = 0.0
+    for word in a:
+        if word in b:
+            found += 1
+        elif len(word) >= 5 and any(len(other) >= 5 and fuzz.ratio(word, other) >= 85 for other in b):
+            found += 0.8
+    return found
+
+
+def word_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice similarity of two word sets, a near spelling counting most of a word."""
+    if not a or not b:
+        return 0.0
+    return min(1.0, (_fuzzy_overlap(a, b) + _fuzzy_overlap(b, a)) / (len(a) + len(b)))
+
+
+def coverage(query: frozenset[str], text: frozenset[str]) -> float:
+    """How much of ``query`` ``text`` holds: a search's words against a fact's."""
+    if not query:
+        return 0.0
+    return min(1.0, _fuzzy_overlap(query, text) / len(query))
+
+
+def compare_subjects(new: Checkable, known: Checkable) -> float | None:
+    """1 for the same subject, partial for a part or a mention, 0 for two different known
+    subjects, None when either has none."""
+    a, b = subject_key(new.subject), subject_key(known.subject)
+    if not a or not b:
+        return None
+    if a == b:
+        return 1.0
+    if a in ENTITIES and b in ENTITIES:
+        return 0.0  # Japan is not China
+    if fuzz.token_set_ratio(a, b) >= 90:
+        return 0.8  # "North Korean military" and "North Korea"
+    new_words, known_words = words(new.statement), words(known.statement)
+    if words(new.subject) <= known_words or words(known.subject) <= new_words:
+        return 0.7  # the one's subject is named in the other's statement
+    return 0.2
+
+
+# -- the score ----------------------------------------------------------------------------
+
+
+def compare(new: Checkable, known: Checkable) -> Match | None:
+    """How likely ``known`` is the fact ``new`` states (``same``) or contradicts (``conflicts``);
+    None when it is neither: another time, subject or measure."""
+    reasons: list[str] = []
+    subject = compare_subjects(new, known)
+    if subject == 0.0:
+        return None
+    time = compare_times(new, known)
+    if time == "different":
+        return None
+    # The measure: the words of each statement apart from its subject's.
+    measure_new = words(new.statement) - words(new.subject) - words(known.subject)
+    measure_known = words(known.statement) - words(known.subject) - words(new.subject)
+    measure = word_similarity(measure_new, measure_known)
+    overall = word_similarity(words(new.statement), words(known.statement))
+    similarity = max(measure, 0.5 * (measure + overall))
+    subject_score = 0.6 if subject is None else subject
+    time_score = 1.0 if time == "same" else 0.5
+    if subject is not None and subject >= 0.7:
+        reasons.append("same subject" if subject == 1 else f"related subject ({known.subject})")
+    if time == "same":
+        reasons.append("same time")
+    reasons.append(f"words {similarity:.0%} alike")
+    if new.quantitative and known.quantitative:
+        agreement = compare_quantities(new, known)
+        if not agreement.comparable:
+            return None
+        reasons.insert(0, agreement.reason)
+        generic = new.unit in GENERIC_UNITS or known.unit in GENERIC_UNITS
+        if agreement.consistent:
+            score = 0.28 + 0.22 * agreement.closeness + 0.32 * similarity + 0.12 * subject_score + 0.06 * time_score
+            if generic and similarity < 0.3:
+                score *= 0.75  # "18" of something is not "18" of anything
+            return Match(SAME, _unit_interval(score), tuple(reasons))
+        if agreement.approximate or similarity < 0.35 or subject_score < 0.7 or time != "same":
+            return None
+        score = 0.25 + 0.5 * similarity + 0.15 * subject_score + 0.1 * time_score
+        return Match(CONFLICTS, _unit_interval(score), tuple(reasons))
+    if new.quantitative != known.quantitative and new.kind != known.kind:
+        score = 0.1 + 0.55 * similarity + 0.1 * subject_score + 0.05 * time_score
+        return Match(SAME, _unit_interval(score), tuple(reasons))
+    score = 0.12 + 0.68 * similarity + 0.14 * subject_score + 0.06 * time_score
+    return Match(SAME, _unit_interval(score), tuple(reasons))
+
+
+def _unit_interval(score: float) -> float:
+    return round(min(1.0, max(0.0, score)), 4)
+
+
+Key = TypeVar("Key")
+
+
+def rank(
+    new: Checkable, known: Iterable[tuple[Key, Checkable]], *, limit: int = MAX_SUGGESTIONS, floor: float = SUGGEST_FROM
+) -> list[tuple[Key, Match]]:
+    """The known facts worth suggesting for ``new``, best first (ties by key), at most ``limit``."""
+    scored = []
+    for key, fact in known:
+        match = compare(new, fact)
+        if match is not None and match.score >= floor:
+            scored.append((key, match))
+    scored.sort(key=lambda pair: (-pair[1].score, pair[0]))  # type: ignore[operator]  # keys are ids
+    return scored[:limit]
