@@ -33,7 +33,7 @@ def build_source(claims: int):
     import regex
 
     from claims import spans, workflow
-    from claims.models import Claim, Source
+    from claims.models import Claim, Source, facts_for
 
     seed = (ROOT / "seeds" / "korea-the-staredown.txt").read_text(encoding="utf-8")
     text = "\n\n".join([seed] * max(1, claims // 600))
@@ -64,7 +64,7 @@ def build_source(claims: int):
                 anchored_sha256=source.sha256,
             )
         )
-    Claim.objects.bulk_create(rows, batch_size=500)
+    Claim.objects.bulk_create(facts_for(rows), batch_size=500)
     return source
 
 

@@ -31,7 +31,7 @@ from typing import TypeVar
 from rapidfuzz import fuzz
 
 # A suggestion is stored and shown from this score on; below it a fact is not worth an editor's look.
-SUGGEST_FROM = 0.55
+SUGGEST_FROM = 0.6
 # How many suggestions one claim keeps.
 MAX_SUGGESTIONS = 5
 
@@ -45,8 +45,25 @@ MIN_ROUNDING = 0.005
 ABOUT = 0.10  # "about", "some", "roughly": ten percent either way
 # Rough rates to US dollars for comparing money across currencies (never stored, never a conflict)
 # and how far from them a restatement may fall.
-USD_PER_UNIT = {"USD": 1.0, "EUR": 1.12, "GBP": 1.28, "JPY": 0.0092, "KRW": 0.00085}
-CURRENCY_TOLERANCE = 0.20
+# Units of a currency per US dollar, yearly averages rounded (2010-2025; the nearest year serves
+# outside): a restatement converts at about the rate of its time.
+PER_USD: dict[str, dict[int, float]] = {
+    "USD": {2010: 1.0},
+    "EUR": dict(zip(range(2010, 2026), (0.75, 0.72, 0.78, 0.75, 0.75, 0.90, 0.90, 0.89, 0.85, 0.89, 0.88, 0.85,
+                                        0.95, 0.92, 0.92, 0.89), strict=True)),
+    "GBP": dict(zip(range(2010, 2026), (0.65, 0.62, 0.63, 0.64, 0.61, 0.65, 0.74, 0.78, 0.75, 0.78, 0.78, 0.73,
+                                        0.81, 0.80, 0.78, 0.76), strict=True)),
+    "JPY": dict(zip(range(2010, 2026), (87.8, 79.8, 79.8, 97.6, 105.9, 121.0, 108.8, 112.2, 110.4, 109.0, 106.8,
+                                        109.8, 131.5, 140.5, 151.4, 150.0), strict=True)),
+    "KRW": dict(zip(range(2010, 2026), (1156, 1108, 1127, 1095, 1053, 1131, 1160, 1131, 1100, 1166, 1180, 1144,
+                                        1292, 1306, 1364, 1420), strict=True)),
+}  # fmt: skip
+USD_PER_UNIT = {code: 1 / rates[max(rates)] for code, rates in PER_USD.items()}  # the latest year's
+CURRENCY_TOLERANCE = 0.10  # how far from the year's rate a restated amount may fall
+# "More than 20" is rarely said of more than 30, nor "less than 700" of less than 470: a bound
+# agrees with ("same") the values up to this factor past it, and contradicts ("conflicts") only
+# the values on its wrong side; in between, the two are different facts.
+PLAUSIBLE = 1.5
 # A fact is a candidate when its value lies within this factor of the claim's (a conflict is
 # rarely further off; a value ten times larger is another measure).
 WINDOW = 4.0
@@ -93,7 +110,7 @@ class Match:
 PINT_NAMES = {
     "km": "kilometer", "meter": "meter", "mile": "mile", "mm": "millimeter", "kg": "kilogram",
     "tonne": "metric_ton", "barrel": "oil_barrel", "second": "second", "minute": "minute", "hour": "hour",
-    "day": "day", "week": "week", "month": "month", "years": "year", "decade": "decade", "century": "century",
+    "day": "day", "week": "week", "month": "month", "years": "year", "decade": "10 year", "century": "100 year",
     "percent": "percent", "ratio": "dimensionless",
 }  # fmt: skip
 
@@ -103,10 +120,10 @@ def _scales() -> dict[str, tuple[str, float]]:
     """unit code -> (dimension, factor to the dimension's base unit), read from pint once."""
     import pint
 
-    registry = pint.UnitRegistry()
+    registry: pint.UnitRegistry[float] = pint.UnitRegistry()
     scales: dict[str, tuple[str, float]] = {}
     for code, name in PINT_NAMES.items():
-        quantity = registry.Quantity(1, name).to_base_units()
+        quantity = registry.Quantity(name).to_base_units()  # "10 year": pint's "decade" is a ratio
         scales[code] = (str(quantity.dimensionality), float(quantity.magnitude))
     for code, rate in USD_PER_UNIT.items():
         scales[code] = ("money", rate)
@@ -123,6 +140,14 @@ def comparable_units(unit: str) -> list[str]:
     """The unit codes a value in ``unit`` can be compared with (itself included)."""
     dimension = scale(unit)[0]
     return sorted({code for code, (dim, _) in _scales().items() if dim == dimension} | {unit})
+
+
+def usd_per_unit(currency: str, year: int | None) -> float:
+    """US dollars for one unit of ``currency`` at the average rate of ``year`` (the nearest year
+    known; the latest when None)."""
+    rates = PER_USD[currency]
+    nearest = max(rates) if year is None else min(rates, key=lambda known: (abs(known - year), -known))
+    return 1 / rates[nearest]
 
 
 def _approximate(unit_a: str, unit_b: str) -> bool:
@@ -143,18 +168,22 @@ def rounding(value: Decimal) -> float:
     return min(MAX_ROUNDING, max(MIN_ROUNDING, half_digit / abs(float(value))))
 
 
-def bounds(value: Decimal, qualifier: str, unit: str) -> tuple[float, float]:
-    """The values, in the dimension's base unit, that ``value`` with ``qualifier`` allows."""
-    factor = scale(unit)[1]
+def bounds(
+    value: Decimal, qualifier: str, unit: str, *, strict: bool = True, factor: float | None = None
+) -> tuple[float, float]:
+    """The values, in the dimension's base unit (or times ``factor``), that ``value`` with
+    ``qualifier`` allows: all of them (``strict``), or those a reader takes it to mean (a bound
+    reaches PLAUSIBLE times past)."""
+    factor = scale(unit)[1] if factor is None else factor
     center = float(value) * factor
     slack = rounding(value)
     if qualifier == "about":
         slack = max(slack, ABOUT)
     low, high = sorted((center * (1 - slack), center * (1 + slack)))
     if qualifier in ("more_than", "at_least"):
-        high = math.inf
+        high = math.inf if strict or center <= 0 else center * PLAUSIBLE
     elif qualifier in ("less_than", "at_most"):
-        low = -math.inf if center < 0 else 0.0
+        low = (-math.inf if center < 0 else 0.0) if strict or center <= 0 else center / PLAUSIBLE
     return low, high
 
 
@@ -189,37 +218,50 @@ class Agreement:
     closeness: float = 0.0  # 1 when the figures are equal, falling with their distance
     approximate: bool = False  # compared through a rough currency rate
     reason: str = ""
+    contradicts: bool = False  # no reading of the two qualifiers reconciles the values
 
 
 def compare_quantities(new: Checkable, known: Checkable) -> Agreement:
     """Whether two quantities measure in the same dimension and whether their values agree."""
-    assert new.value is not None and known.value is not None
+    assert new.value is not None
+    assert known.value is not None
     dimension_new, dimension_known = scale(new.unit)[0], scale(known.unit)[0]
     if dimension_new != dimension_known:
         return Agreement(False, reason=f"{new.unit} and {known.unit} measure different things")
     approximate = _approximate(new.unit, known.unit)
-    low_a, high_a = bounds(new.value, new.qualifier, new.unit)
-    low_b, high_b = bounds(known.value, known.qualifier, known.unit)
+    widen = CURRENCY_TOLERANCE if approximate else 0.0
+    factor_new, factor_known = scale(new.unit)[1], scale(known.unit)[1]
     if approximate:
-        low_a, high_a = low_a * (1 - CURRENCY_TOLERANCE), high_a * (1 + CURRENCY_TOLERANCE)
-    consistent = low_a <= high_b and low_b <= high_a
-    a, b = float(new.value) * scale(new.unit)[1], float(known.value) * scale(known.unit)[1]
+        dated = new.as_of or known.as_of
+        year = dated.year if dated else None
+        factor_new, factor_known = usd_per_unit(new.unit, year), usd_per_unit(known.unit, year)
+
+    def overlap(strict: bool) -> bool:
+        low_a, high_a = bounds(new.value, new.qualifier, new.unit, strict=strict, factor=factor_new)  # type: ignore[arg-type]  # checked above
+        low_b, high_b = bounds(known.value, known.qualifier, known.unit, strict=strict, factor=factor_known)  # type: ignore[arg-type]
+        return low_a * (1 - widen) <= high_b and low_b <= high_a * (1 + widen)
+
+    consistent = overlap(strict=False)
+    contradicts = not consistent and not overlap(strict=True)
+    a, b = float(new.value) * factor_new, float(known.value) * factor_known
     if a == b:
         closeness = 1.0
     elif a == 0 or b == 0 or (a < 0) != (b < 0):
         closeness = 0.0
     else:
         closeness = math.exp(-abs(math.log(abs(a) / abs(b))) / 0.1)
-    if consistent and (math.isinf(high_a) or math.isinf(high_b) or low_a == 0 or low_b == 0) and a != b:
-        closeness = max(closeness, 0.5)  # a bound ("more than 20") agrees with any value past it
+    if consistent and (_is_bound(new.qualifier) or _is_bound(known.qualifier)) and a != b:
+        closeness = max(closeness, 0.5)  # a bound ("more than 20") agrees with the values just past it
     shown = f"{_plain(new.value)} {new.unit}"
     known_shown = f"{_plain(known.value)} {known.unit}"
     if consistent:
         how = " at a rough exchange rate" if approximate else ""
         reason = f"{shown} agrees with {known_shown}{how}"
-    else:
+    elif contradicts:
         reason = f"{shown} is outside what {known_shown} ({known.qualifier or 'exact'}) allows"
-    return Agreement(True, consistent, closeness, approximate, reason)
+    else:
+        reason = f"{shown} and {known_shown} are different bounds"
+    return Agreement(True, consistent, closeness, approximate, reason, contradicts)
 
 
 def _plain(value: Decimal) -> str:
@@ -240,12 +282,27 @@ def compare_times(new: Checkable, known: Checkable) -> str:
         return "unknown"
     if new.as_of_precision == "decade" or known.as_of_precision == "decade":
         return "same" if new.as_of.year // 10 == known.as_of.year // 10 else "different"
+    on_days = new.as_of_precision == known.as_of_precision == "day"
+    if on_days and new.as_of != known.as_of and names_a_day(new.statement) and names_a_day(known.statement):
+        return "different"  # "surrendered on August 15" is not "signed on September 2"
     years = abs(new.as_of.year - known.as_of.year)
     if years == 0:
         return "same"
     if new.as_of_precision == "year" and known.as_of_precision == "year":
         return "different"
     return "different" if years > 1 else "unknown"
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?=\s|,|$)"
+)
+
+
+def names_a_day(statement: str) -> bool:
+    """Whether ``statement`` names a day ("on August 15, 1945", "15 Aug"): its date is the event's,
+    not a report's."""
+    return _DAY.search(_fold(statement)) is not None
 
 
 # -- words --------------------------------------------------------------------------------
@@ -262,7 +319,7 @@ ENTITY_ALIASES = {
     "uk": "united kingdom", "britain": "united kingdom", "british": "united kingdom", "london": "united kingdom",
     "eu": "european union", "brussels": "european union", "paris": "france", "french": "france",
     "berlin": "germany", "german": "germany", "new delhi": "india", "indian": "india", "taipei": "taiwan",
-    "taiwanese": "taiwan", "tehran": "iran", "iranian": "iran",
+    "taiwanese": "taiwan", "tehran": "iran", "iranian": "iran", "kim jong un": "kim jong un",
 }  # fmt: skip
 ENTITIES = frozenset(ENTITY_ALIASES.values())
 
@@ -277,23 +334,30 @@ SYNONYMS = {
     "exports": "export", "exported": "export", "inspectors": "monitor", "inspector": "monitor",
     "monitors": "monitor", "approved": "approve", "approves": "approve", "record": "record",
     "bases": "base", "sites": "base", "site": "base", "annual": "year", "annually": "year", "yearly": "year",
+    "pause": "halt", "paused": "halt", "hiatus": "halt", "moratorium": "halt", "break": "halt", "halted": "halt",
+    "capitulation": "surrender", "capitulated": "surrender", "surrendered": "surrender", "shown": "seen",
+    "displayed": "seen", "unveiled": "seen", "appeared": "seen", "ruled": "occupied", "rule": "occupied",
+    "occupation": "occupied", "colonial": "occupied", "occupy": "occupied",
 }  # fmt: skip
 
 STOPWORDS = frozenset(
-    "a an the of in on at to for from by with and or but as is are was were be been being has have had do does "
-    "did its it this that these those their there than then so such which who whom whose what when where while "
-    "about around nearly almost some more less fewer over under up down out into onto also just only about per "
-    "will would could should may might must can say says said according reported report reports new its "
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion "
-    "trillion dozen half third quarter percent per cent times first second third fourth fifth sixth seventh "
-    "eighth ninth tenth mln bln bn tn dlrs dollars dollar yen won euros euro pounds km kilometres kilometers "
-    "kilometre kilometer miles mile mm millimetres millimeters metres meters tonnes tons year years month months "
-    "day days week weeks decade decades january february march april may june july august september october "
-    "november december jan feb mar apr jun jul aug sep sept oct nov dec fiscal fy least most than".split()
+    (  # noqa: SIM905
+        "a an the of in on at to for from by with and or but as is are was were be been being has have had do "
+        "does did its it this that these those their there than then so such which who whom whose what when "
+        "where while about around nearly almost some more less fewer over under up down out into onto also "
+        "just only about per will would could should may might must can say says said according reported "
+        "report reports new its one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+        "ninety hundred thousand million billion trillion dozen half third quarter percent per cent times "
+        "second third fourth fifth sixth seventh eighth ninth tenth mln bln bn tn dlrs dollars dollar yen won "
+        "euros euro pounds km kilometres kilometers kilometre kilometer miles mile mm millimetres millimeters "
+        "metres meters tonnes tons year years month months day days week weeks decade decades january "
+        "february march april may june july august september october november december jan feb mar apr jun "
+        "jul aug sep sept oct nov dec fiscal fy least most than"
+    ).split()
 )
 
-_WORD = re.compile(r"[a-z]+(?:-[a-z0-9]+)*|[a-z]+\d+[a-z\d-]*")
+_WORD = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9]+)*")
 
 
 def _fold(text: str) -> str:
@@ -328,11 +392,20 @@ def _entities_folded(text: str) -> str:
 
 @cache
 def words(text: str) -> frozenset[str]:
-    """The content words of ``text``: folded, stemmed, synonyms merged, subjects canonical;
-    no figures, stop words, number words or units."""
+    """The content words of ``text``: folded, stemmed, synonyms merged, each subject one word
+    under its canonical name ("Tokyo" is "japan"); no figures, stop words, number words or units."""
     return frozenset(
-        _stem(word) for word in _WORD.findall(_entities_folded(text).replace("_", "")) if word not in STOPWORDS
-    ) | frozenset(m for m in re.findall(r"[a-z]+_[a-z_]+", _entities_folded(text)))
+        word if "_" in word else _stem(word) for word in _WORD.findall(_entities_folded(text)) if word not in STOPWORDS
+    )
+
+
+@cache
+def parties(text: str) -> frozenset[str]:
+    """The countries and bodies ``text`` names, by canonical name."""
+    return words(text) & _ENTITY_WORDS
+
+
+_ENTITY_WORDS = frozenset(name.replace(" ", "_") for name in ENTITIES)
 
 
 @cache
@@ -405,6 +478,11 @@ def compare(new: Checkable, known: Checkable) -> Match | None:
     measure = word_similarity(measure_new, measure_known)
     overall = word_similarity(words(new.statement), words(known.statement))
     similarity = max(measure, 0.5 * (measure + overall))
+    named_new = parties(new.statement) | {subject_key(new.subject).replace(" ", "_")}
+    named_known = parties(known.statement) | {subject_key(known.subject).replace(" ", "_")}
+    if named_new - named_known and named_known - named_new:
+        # Each names a party the other does not: "South Korea's largest trading partner" is not North Korea's.
+        similarity *= 0.5
     subject_score = 0.6 if subject is None else subject
     time_score = 1.0 if time == "same" else 0.5
     if subject is not None and subject >= 0.7:
@@ -419,19 +497,53 @@ def compare(new: Checkable, known: Checkable) -> Match | None:
         reasons.insert(0, agreement.reason)
         generic = new.unit in GENERIC_UNITS or known.unit in GENERIC_UNITS
         if agreement.consistent:
-            score = 0.28 + 0.22 * agreement.closeness + 0.32 * similarity + 0.12 * subject_score + 0.06 * time_score
-            if generic and similarity < 0.3:
-                score *= 0.75  # "18" of something is not "18" of anything
+            if generic:  # "18" of something is not "18" of anything: the words must say what is counted
+                score = 0.2 + 0.12 * agreement.closeness + 0.5 * similarity + 0.12 * subject_score + 0.06 * time_score
+            else:
+                score = 0.28 + 0.22 * agreement.closeness + 0.32 * similarity + 0.12 * subject_score + 0.06 * time_score
+            if _is_bound(new.qualifier) != _is_bound(known.qualifier):
+                score *= 0.8  # "about 600 km" fits "less than 700 km" without stating it
             return Match(SAME, _unit_interval(score), tuple(reasons))
-        if agreement.approximate or similarity < 0.35 or subject_score < 0.7 or time != "same":
+        if not agreement.contradicts or agreement.approximate or time != "same" or subject_score < 0.7:
             return None
-        score = 0.25 + 0.5 * similarity + 0.15 * subject_score + 0.1 * time_score
+        if agreement.closeness < math.exp(-math.log(WINDOW) / 0.1):
+            return None  # 600 mm against 330 km: lengths, but not of the same thing
+        # The same measure: words alike, or fewer of them when subject, time and a telling unit agree.
+        needed = 0.2 if subject_score == 1 and not generic else 0.35
+        if similarity < needed:
+            return None
+        score = 0.3 + 0.45 * similarity + 0.15 * subject_score + 0.1 * time_score
         return Match(CONFLICTS, _unit_interval(score), tuple(reasons))
-    if new.quantitative != known.quantitative and new.kind != known.kind:
-        score = 0.1 + 0.55 * similarity + 0.1 * subject_score + 0.05 * time_score
+    if new.quantitative != known.quantitative:
+        # A figure against a statement without one: only the words can tell, and they must agree closely.
+        score = 0.05 + 0.6 * similarity + 0.1 * subject_score + 0.05 * time_score
         return Match(SAME, _unit_interval(score), tuple(reasons))
     score = 0.12 + 0.68 * similarity + 0.14 * subject_score + 0.06 * time_score
+    if negated(new.statement) != negated(known.statement) and similarity >= 0.45:
+        reasons.insert(0, "one statement denies what the other says")
+        return Match(CONFLICTS, _unit_interval(score), tuple(reasons))
     return Match(SAME, _unit_interval(score), tuple(reasons))
+
+
+NEGATIONS = frozenset(
+    (  # noqa: SIM905
+        "not no never none nor neither without deny denies denied isnt arent wasnt werent hasnt havent hadnt "
+        "doesnt dont didnt wont cant cannot couldnt shouldnt wouldnt stop stops stopped halt halts halted "
+        "refrain refrains refrained cease ceases ceased suspend suspended"
+    ).split()
+)
+
+
+def negated(statement: str) -> bool:
+    """Whether ``statement`` denies (an odd number of negations): "Japan has not halted shipments"."""
+    return sum(word in NEGATIONS for word in re.findall(r"[a-z]+", _fold(statement))) % 2 == 1
+
+
+BOUNDS = frozenset({"more_than", "at_least", "less_than", "at_most"})
+
+
+def _is_bound(qualifier: str) -> bool:
+    return qualifier in BOUNDS
 
 
 def _unit_interval(score: float) -> float:
@@ -450,5 +562,5 @@ def rank(
         match = compare(new, fact)
         if match is not None and match.score >= floor:
             scored.append((key, match))
-    scored.sort(key=lambda pair: (-pair[1].score, pair[0]))  # type: ignore[operator]  # keys are ids
+    scored.sort(key=lambda pair: (-pair[1].score, pair[0]))
     return scored[:limit]

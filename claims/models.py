@@ -146,9 +146,11 @@ class Kind(models.TextChoices):
     QUANTITATIVE = "quantitative", "Quantitative"
     FACTUAL = "factual", "Factual"
 
+
 # The one vocabulary (claims/units.py), as choices: Claim.Unit.USD, Claim.Unit.KM, ...
 # The stubs know the functional API with names or (name, value) pairs, not (name, (value, label)).
 Unit = models.TextChoices("Unit", [(code.upper(), (code, label)) for code, label in units.CHOICES])  # type: ignore[call-overload]
+
 
 class Qualifier(models.TextChoices):
     EXACT = "exact", "exactly"
@@ -157,6 +159,7 @@ class Qualifier(models.TextChoices):
     MORE_THAN = "more_than", "more than"
     AT_MOST = "at_most", "at most"
     LESS_THAN = "less_than", "less than"
+
 
 class Precision(models.TextChoices):
     DAY = "day", "day"
@@ -271,6 +274,8 @@ class Claim(models.Model):
         verbose_name="fact",
         related_name="claims",
         on_delete=models.PROTECT,
+        blank=True,  # a claim saved without one starts a fact of its own
+        editable=False,  # an editor links a claim to a known fact by confirming a match
         help_text="The fact this claim is an appearance of.",
     )
     span_start = models.PositiveIntegerField(
@@ -631,8 +636,22 @@ def check_claim_span(claim: Claim, text: str, *, using: str | None = None) -> st
 @receiver(pre_save, sender=Claim, dispatch_uid="claims.claim_integrity")
 def check_claim_integrity(sender, instance, raw, using, **kwargs):
     check_quantity(instance)
-    if instance.anchor_state == Claim.AnchorState.ORPHANED:
-        return  # kept with its last quote, which the current text no longer holds
+    if instance.anchor_state != Claim.AnchorState.ORPHANED:  # else kept with its last quote, which the text lost
+        check_claim_anchor(instance, raw, using)
+    if instance.fact_id is None and raw:
+        raise spans.SpanError(
+            f"claim {instance.pk} names no fact: a fixture gives every claim its fact (a claims.fact object).",
+            code="fact_missing",
+            field="fact",
+        )
+    if instance.fact_id is None:
+        # A claim no one matched to a known fact starts its own (services do this themselves; this
+        # holds for every other save). A fixture names its facts.
+        facts_for([instance], using=using)
+
+
+def check_claim_anchor(instance: Claim, raw: bool, using: str) -> None:
+    """The claim's span holds its quote in its source's current text (before every save)."""
     if not raw and Claim.source.is_cached(instance):
         text, digest = instance.source.text, instance.source.sha256
     else:
@@ -654,6 +673,26 @@ def anchor_claim(claim: Claim, text: str, digest: str, *, using: str | None = No
     claim.quote = check_claim_span(claim, text, using=using)
     claim.prefix, claim.suffix = spans.context(text, claim.span_start, claim.span_end)
     claim.anchored_sha256 = digest
+
+
+def facts_for(claims: list[Claim], *, using: str = "default") -> list[Claim]:
+    """Give each claim that has none a fact of its own, in one insert: for bulk writes, which send
+    no signals."""
+    orphans = [claim for claim in claims if claim.fact_id is None]
+    facts = Fact.objects.using(using).bulk_create(
+        [
+            Fact(
+                **{name: getattr(claim, name) for name in FACT_FIELDS},
+                status=workflow.fact_status(claim.status),
+                reviewed_by_id=claim.reviewed_by_id if claim.status in workflow.REVIEWED else None,
+                reviewed_at=claim.reviewed_at if claim.status in workflow.REVIEWED else None,
+            )
+            for claim in orphans
+        ]
+    )
+    for claim, fact in zip(orphans, facts, strict=True):
+        claim.fact = fact
+    return claims
 
 
 def check_quantity(claim: Claim) -> None:

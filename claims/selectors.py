@@ -111,8 +111,16 @@ FACT_COLUMNS = ("id", *FACT_FIELDS)
 
 def checkable(row: dict) -> matching.Checkable:
     """What matching reads of a claim or a fact (a model instance or a values() row)."""
-    return matching.Checkable(**{name: row[name] or ("" if name not in ("value", "as_of") else None)
-                                 for name in FACT_FIELDS})  # fmt: skip
+    return matching.Checkable(
+        statement=row["statement"] or "",
+        subject=row["subject"] or "",
+        kind=row["kind"] or "",
+        value=row["value"],
+        unit=row["unit"] or "",
+        qualifier=row["qualifier"] or "",
+        as_of=row["as_of"],
+        as_of_precision=row["as_of_precision"] or "",
+    )
 
 
 def checkable_of(instance: Claim | Fact) -> matching.Checkable:

@@ -452,7 +452,9 @@ class ProposeReport:
         )
         if self.suggested:
             claims = len({match.claim_id for match in self.suggested})
-            conflicts = len({match.claim_id for match in self.suggested if match.relation == FactMatch.Relation.CONFLICTS})
+            conflicts = len(
+                {match.claim_id for match in self.suggested if match.relation == FactMatch.Relation.CONFLICTS}
+            )
             text += f" {claims} may repeat a known fact" + (f", {conflicts} contradict one" if conflicts else "") + "."
         if self.refused:
             shown = "; ".join(f"{candidate.quote[:40]!r} at {candidate.span_start}: {why.rstrip('.')}"
@@ -594,16 +596,11 @@ class MatchDecided(Exception):
         self.match = match
 
 
-def _fact_status(claim_status: str) -> str:
-    """A fact's status for an appearance's: the same, except that dismissing a candidate is not a verdict."""
-    return Claim.Status.UNREVIEWED if claim_status == Claim.Status.DISMISSED else claim_status
-
-
 def _new_fact(claim: Claim, by: User | None) -> Fact:
     """A fact of the claim's own: its statement and quantity, its verdict."""
     fact = Fact(
         **{name: getattr(claim, name) for name in FACT_FIELDS},
-        status=_fact_status(claim.status),
+        status=workflow.fact_status(claim.status),
         reviewed_by=claim.reviewed_by if claim.status in workflow.REVIEWED else None,
         reviewed_at=claim.reviewed_at if claim.status in workflow.REVIEWED else None,
     )
@@ -635,10 +632,12 @@ def _fact_follows(claim: Claim, previous: str, by: User | None) -> None:
     if claim.status == Claim.Status.DISMISSED and others.exists():
         claim.fact = _new_fact(claim, by)
         return
-    shared = claim.status in workflow.REVIEWED or (previous in workflow.REVIEWED and claim.status == Claim.Status.IN_REVIEW)
+    shared = claim.status in workflow.REVIEWED or (
+        previous in workflow.REVIEWED and claim.status == Claim.Status.IN_REVIEW
+    )
     if not shared and others.exists():
         return  # "unreviewed" and "in review" on one appearance say nothing of the fact
-    fact.status = _fact_status(claim.status)
+    fact.status = workflow.fact_status(claim.status)
     fact.reviewed_by, fact.reviewed_at = claim.reviewed_by, claim.reviewed_at
     fact._history_user = by
     fact.save()
@@ -699,9 +698,11 @@ def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[F
     """
     excluded = set(exclude)
     decided: defaultdict[int, set[int]] = defaultdict(set)
-    for claim_id, fact_id in FactMatch.objects.filter(claim__in=claims).exclude(
-        state=FactMatch.State.SUGGESTED
-    ).values_list("claim_id", "fact_id"):
+    for claim_id, fact_id in (
+        FactMatch.objects.filter(claim__in=claims)
+        .exclude(state=FactMatch.State.SUGGESTED)
+        .values_list("claim_id", "fact_id")
+    ):
         decided[claim_id].add(fact_id)
     stored = []
     for claim in claims:

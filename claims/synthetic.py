@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import extraction, spans, workflow
-from .models import Claim, Evidence, ReviewNote, Source
+from .models import Claim, Evidence, ReviewNote, Source, facts_for
 
 _TEXTS = [
     "seeds/korea-the-staredown.txt",
@@ -120,14 +120,14 @@ def generate(*, sources: int, claims: int, seed: int = 1, log=print) -> dict:
         made["claims"] += _flush(pending, rng, made)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner guesses after a bulk load
-            for table in ("claims_source", "claims_claim", "claims_evidence", "claims_reviewnote"):
+            for table in ("claims_source", "claims_fact", "claims_claim", "claims_evidence", "claims_reviewnote"):
                 cursor.execute(f"ANALYZE {table}")
     return made
 
 
 def _flush(pending: list, rng: random.Random, made: dict) -> int:
     """Insert a batch of claims with evidence and notes on the reviewed ones."""
-    created = Claim.objects.bulk_create(pending, batch_size=_BATCH)
+    created = Claim.objects.bulk_create(facts_for(pending), batch_size=_BATCH)
     evidence, notes = [], []
     for claim in created:
         if claim.status not in workflow.REVIEWED:

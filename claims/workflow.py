@@ -173,6 +173,12 @@ def verdict_outlived(status: str, *, substance_changed: bool = False, evidence_l
     return evidence_left == 0 and Status(status) in VERDICTS
 
 
+def fact_status(claim_status: str) -> Status:
+    """A fact's verdict for the status of the appearance it follows: the same, except that a
+    dismissed candidate gives no verdict (a fact is never dismissed)."""
+    return Status.UNREVIEWED if claim_status == Status.DISMISSED else Status(claim_status)
+
+
 def can_delete(status: str, *, notes: int, evidence: int) -> bool:
     """Whether a claim may be deleted outright: only one with nothing on record (a mistaken
     selection). A verdict, a note or an evidence item is a record that is kept; such a claim is

@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from claims.models import Claim, Source
+from claims.models import Claim, Fact, Source
 from claims.spans import SpanError, sha256_of
 from tests.factories import ARTICLE, ClaimFactory, SourceFactory
 
@@ -76,6 +76,7 @@ def test_the_database_refuses_a_bad_claim_that_bypasses_the_model(fields, constr
         "quote": "August",
         "statement": "A claim.",
         "kind": "factual",
+        "fact": Fact.objects.create(statement="A claim.", kind="factual"),
         **fields,
     }
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():

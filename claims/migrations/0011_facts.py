@@ -104,12 +104,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='claim',
             name='fact',
-            field=models.ForeignKey(help_text='The fact this claim is an appearance of.', on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.fact', verbose_name='fact'),
+            field=models.ForeignKey(blank=True, editable=False, help_text='The fact this claim is an appearance of.', on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='claims.fact', verbose_name='fact'),
         ),
         migrations.AddField(
             model_name='historicalclaim',
             name='fact',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='The fact this claim is an appearance of.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.fact', verbose_name='fact'),
+            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, help_text='The fact this claim is an appearance of.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='claims.fact', verbose_name='fact'),
         ),
         migrations.CreateModel(
             name='FactMatch',
