@@ -795,3 +795,27 @@ def match_reject(*, match: FactMatch, by: User | None, expected_version: int | N
         _stamp(claim, by)
         claim.save()
     return claim
+
+
+# Fields an editor may reword on a fact; its quantity follows its appearances and its verdict is
+# given on a claim (a verdict given on one appearance holds for all of them).
+FACT_EDITABLE = ("statement", "subject")
+
+
+def fact_update(*, fact: Fact, by: User | None, **fields: Any) -> Fact:
+    """Reword a fact (its statement or subject); atomic, with a history row naming ``by``. A
+    request that changes nothing writes nothing."""
+    unknown = set(fields) - set(FACT_EDITABLE)
+    if unknown:
+        raise TypeError(f"fact_update() does not write {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Fact.objects.select_for_update().get(pk=fact.pk)
+        changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+        if not changed:
+            return locked
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        locked._history_user = by
+        locked.save()
+    return locked
