@@ -59,11 +59,10 @@ def annotated_article(source: Source) -> dict:
         .values_list("id", "span_start", "span_end", "status", "statement", "anchor_state", "conflicting", "matching")
     )
     claims = [
-        MarkedClaim(
-            *row, suggestion=FactMatch.Relation.CONFLICTS if conflicting else FactMatch.Relation.SAME if same else ""
-        )
-        for *row, conflicting, same in rows
-    ]
+        MarkedClaim(pk, start, end, status, statement, anchor,
+                    FactMatch.Relation.CONFLICTS if conflicting else FactMatch.Relation.SAME if same else "")
+        for pk, start, end, status, statement, anchor, conflicting, same in rows
+    ]  # fmt: skip
     placed = [c for c in claims if c.anchor_state != Claim.AnchorState.ORPHANED]
     text = source.text
     pieces = [
