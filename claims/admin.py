@@ -1,4 +1,5 @@
-"""Editor UI: the claim list and page, the annotated article, notes, evidence and history.
+"""Editor UI: the claim list and page, the annotated article, notes, evidence and history, and
+the known facts a claim may repeat or contradict (editors confirm or reject each suggestion).
 
 Declarations and delegation only: rules live in workflow, spans and services (every write),
 the list's filters and guards in admin_lists, exports in exports, the article's HTML in
@@ -12,7 +13,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -23,10 +24,10 @@ from import_export.formats.base_formats import CSV, JSON
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import exports, selectors, services, validators, workflow
-from .admin_lists import GuardedChangeListMixin, HasEvidenceFilter, ReviewerFilter
-from .article_html import render_pieces
+from .admin_lists import FactConflictFilter, GuardedChangeListMixin, HasEvidenceFilter, InConflictFilter, ReviewerFilter
+from .article_html import SUGGESTION_LABELS, render_pieces
 from .forms import ClaimAdminForm
-from .models import Claim, Evidence, ReviewNote, Source
+from .models import Claim, Evidence, Fact, FactMatch, ReviewNote, Source
 from .numbers import plain_decimal
 
 # A URL typed without a scheme is taken as https, not http.
@@ -113,6 +114,10 @@ class SourceAdmin(admin.ModelAdmin):
             "article_html": render_pieces(article["pieces"]),
             "legend": [(status, label, count) for status, label, count in article["legend"]],
             "total": article["total"],
+            "suggested": [
+                (relation, label, article["suggested"].get(relation, 0))
+                for relation, label in SUGGESTION_LABELS.items()
+            ],
             "orphaned": article["orphaned"],
             "can_add_claim": request.user.has_perm("claims.add_claim"),
             "add_url": reverse("admin:claims_claim_add"),
@@ -177,7 +182,7 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
     ]  # fmt: skip
     list_display_links = ["id", "short_quote"]
     list_filter = [
-        "status", "kind", "unit", "origin", "anchor_state", ReviewerFilter, HasEvidenceFilter,
+        "status", "kind", "unit", "origin", "anchor_state", ReviewerFilter, HasEvidenceFilter, InConflictFilter,
     ]  # fmt: skip
     # A sidebar of thousands of sources helps no one; the source page's "claims" link and the
     # annotated article's legend filter by source (?source__id__exact=...).
@@ -185,6 +190,7 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
     search_fields = ["quote", "statement", "subject"]
     ordering = ["-updated_at", "-id"]
     list_per_page = 50
+    change_form_template = "admin/claims/claim/change_form.html"  # with the known-facts panel
     inlines = [EvidenceInline, ReviewNoteInline]
     actions = ["delete_selected", *(workflow_action(*row) for row in WORKFLOW_ACTIONS)]
     readonly_fields = [
@@ -375,6 +381,186 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
 
     def has_review_permission(self, request):
         return workflow.can_review(request.user)
+
+    # -- known facts: the suggestions an editor confirms or rejects ------------------------
+
+    def get_urls(self):
+        def decide(decision):
+            view = self.admin_site.admin_view(self.match_decide_view)
+            route = f"<path:object_id>/matches/<int:match_id>/{decision}/"
+            return path(route, view, {"decision": decision}, name=f"claims_claim_match_{decision}")
+
+        return [decide("confirm"), decide("reject"), *super().get_urls()]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            may_decide = self.has_change_permission(request, obj)
+            facts = selectors.claim_facts(obj)
+            context["facts"] = facts
+            context["suggestions"] = [
+                (
+                    item,
+                    match_buttons(item.match, obj, may_review=workflow.can_review(request.user)) if may_decide else [],
+                )
+                for item in facts.suggestions
+            ]
+            context["read_version"] = obj.version  # what a decision on this page was made at
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def match_decide_view(self, request, object_id, match_id, decision):
+        """Confirm or reject one suggested match (a POST from the claim page), through the
+        services, at the claim version the page was read at; then back to the claim page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        back = HttpResponseRedirect(reverse("admin:claims_claim_change", args=[claim.pk]))
+        match = FactMatch.objects.select_related("fact").filter(pk=match_id, claim_id=claim.pk).first()
+        if match is None:  # matching suggests afresh when what a claim says changes
+            self.message_user(request, f"{MATCH_GONE.format(claim=claim.pk)} Nothing was changed.", messages.ERROR)
+            return back
+        try:
+            expected = int(request.POST.get("expected_version", ""))
+        except ValueError:
+            self.message_user(request, VERSION_MISSING, messages.ERROR)
+            return back
+        adopt = decision == "confirm" and request.POST.get("adopt_verdict") == "yes"
+        if adopt and not workflow.can_review(request.user):
+            self.message_user(request, ADOPT_REFUSED, messages.ERROR)
+            return back
+        before = claim.status
+        try:
+            if decision == "confirm":
+                updated = services.match_confirm(match=match, by=request.user, adopt_verdict=adopt,
+                                                 expected_version=expected)  # fmt: skip
+            else:
+                updated = services.match_reject(match=match, by=request.user, expected_version=expected)
+        except services.StaleVersion as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+        except services.MatchDecided as exc:
+            self.message_user(request, exc.message, messages.WARNING)
+        else:
+            self.message_user(request, decided_message(match, decision, before, updated), messages.SUCCESS)
+        return back
+
+
+VERSION_MISSING = (
+    "This page is out of date: it was sent without the version of the claim it shows, so a colleague's change "
+    "could be overwritten. Nothing was changed: reload the page, then decide again."
+)
+MATCH_GONE = "That suggestion is no longer one of claim {claim}'s: the claim changed since you read it."
+ADOPT_REFUSED = (
+    "Taking a fact's verdict needs review permission: confirm without the verdict, or ask a reviewer. "
+    "Nothing was changed."
+)
+
+
+def match_buttons(match: FactMatch, claim: Claim, *, may_review: bool) -> list[tuple[str, str, str, str]]:
+    """The claim page's buttons for one suggestion: (decision, adopt_verdict, label, CSS class)."""
+    if match.relation == FactMatch.Relation.CONFLICTS:
+        return [("confirm", "no", "Confirm the conflict", "cb-confirm"),
+                ("reject", "", "Reject: no conflict", "cb-reject")]  # fmt: skip
+    verdict = match.fact.status
+    buttons = []
+    if verdict in workflow.REVIEWED and verdict != claim.status:
+        if may_review:
+            label = f"Confirm and take its verdict: {workflow.Status(verdict).label}"
+            buttons.append(("confirm", "yes", label, "cb-confirm"))
+        buttons.append(("confirm", "no", "Confirm without the verdict", "cb-confirm-plain"))
+    else:
+        buttons.append(("confirm", "no", "Confirm: the same fact", "cb-confirm"))
+    return [*buttons, ("reject", "", "Reject: not this fact", "cb-reject")]
+
+
+NOT_AGAIN = "the suggestion is rejected and will not be made again."
+
+
+def decided_message(match: FactMatch, decision: str, before: str, claim: Claim) -> str:
+    """What the editor is told after deciding on a suggestion."""
+    fact = match.fact_id
+    if decision == "reject":
+        if match.relation == FactMatch.Relation.CONFLICTS:
+            return f"Claim {claim.pk} does not conflict with fact {fact}: {NOT_AGAIN}"
+        return f"Claim {claim.pk} is not fact {fact}: {NOT_AGAIN}"
+    if match.relation == FactMatch.Relation.CONFLICTS:
+        return (
+            f"Conflict of claim {claim.pk} with fact {fact} confirmed: the flag is lifted and a note on the claim "
+            "records it."
+        )
+    status = workflow.Status(claim.status).label
+    if claim.status != before:
+        return f"Claim {claim.pk} is now an appearance of fact {fact} and takes its verdict: {status}."
+    return f"Claim {claim.pk} is now an appearance of fact {fact}; its status stays {status}."
+
+
+@admin.register(Fact)
+class FactAdmin(SimpleHistoryAdmin):
+    """Facts are read here: their appearances, open matches and history. Facts are made by claims
+    and take their verdicts from them; an editor may only reword a fact's statement or subject.
+    Who may read or reword facts is who may read or change claims."""
+
+    list_display = ["id", "short_statement", "verdict", "appearance_count", "value_with_unit", "updated_at"]
+    list_display_links = ["id", "short_statement"]
+    list_filter = ["status", FactConflictFilter, "kind", "unit"]
+    search_fields = ["statement", "subject"]
+    ordering = ["-updated_at", "-id"]
+    list_per_page = 50
+    show_full_result_count = False
+    change_form_template = "admin/claims/fact/change_form.html"
+    fields = [
+        "statement", ("kind", "subject"), ("value", "unit", "qualifier"), ("as_of", "as_of_precision"),
+        ("verdict", "reviewed_by", "reviewed_at"), ("created_at", "updated_at"),
+    ]  # fmt: skip
+    readonly_fields = [
+        "kind", "value", "unit", "qualifier", "as_of", "as_of_precision", "verdict", "reviewed_by", "reviewed_at",
+        "created_at", "updated_at",
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reviewed_by").annotate(appearances=Count("claims"))
+
+    def has_module_permission(self, request):
+        return request.user.has_module_perms("claims")
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("claims.view_claim") or request.user.has_perm("claims.change_claim")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("claims.change_claim")
+
+    def has_add_permission(self, request):
+        return False  # a fact starts with its first claim
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a fact goes when its last appearance does
+
+    @admin.display(description="statement", ordering="statement")
+    def short_statement(self, obj):
+        return obj.statement if len(obj.statement) <= 90 else obj.statement[:89] + "…"
+
+    @admin.display(description="verdict", ordering="status")
+    def verdict(self, obj):
+        return status_badge(obj.status)
+
+    @admin.display(description="appearances", ordering="appearances")
+    def appearance_count(self, obj):
+        return obj.appearances
+
+    @admin.display(description="value", ordering="value")
+    def value_with_unit(self, obj):
+        return "—" if obj.value is None else f"{plain_decimal(obj.value)} {obj.unit}"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["record"] = selectors.fact_record(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.FACT_EDITABLE if name in form.cleaned_data}
+        copy_into(obj, services.fact_update(fact=obj, by=request.user, **fields))
 
 
 def inline_values(formset, item) -> dict:

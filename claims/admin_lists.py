@@ -64,3 +64,32 @@ class GuardedChangeListMixin:
             self.message_user(request, f"{exc.messages[0]} Nothing was searched.", messages.ERROR)
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
+
+
+class InConflictFilter(admin.SimpleListFilter):
+    """Claims flagged by an open conflict with a known fact, as the conflict's claim or as an
+    appearance of the fact it contradicts (one subquery, whatever the page's size)."""
+
+    title = "in conflict with a fact"
+    parameter_name = "fact_conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In conflict with a fact"), ("no", "No open conflict")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return selectors.claims_in_conflict(queryset, flagged=self.value() == "yes")
+        return queryset
+
+
+class FactConflictFilter(admin.SimpleListFilter):
+    title = "open conflict"
+    parameter_name = "open_conflict"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has an open conflict"), ("no", "No open conflict")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return selectors.facts_in_conflict(queryset, flagged=self.value() == "yes")
+        return queryset

@@ -11,7 +11,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from . import matching, spans, workflow
-from .models import FACT_FIELDS, Claim, Evidence, Fact, Source
+from .models import FACT_FIELDS, Claim, Evidence, Fact, FactMatch, Source
+from .numbers import plain_decimal
 from .params import column_value
 
 
@@ -25,6 +26,7 @@ class MarkedClaim:
     status: str
     statement: str
     anchor_state: str
+    suggestion: str = ""  # a FactMatch.Relation when matching suggests a known fact (conflicts first)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +44,25 @@ class Piece:
 def annotated_article(source: Source) -> dict:
     """The article cut into pieces at claim boundaries, with a legend of counts per status.
 
-    Orphaned claims have no place in the current text and are listed apart. One query for
-    all the claims, whatever their number.
+    Orphaned claims have no place in the current text and are listed apart. Each claim says
+    whether matching suggests a known fact it repeats or contradicts, counted in ``suggested``.
+    One query for all the claims, whatever their number.
     """
+    suggested = FactMatch.objects.filter(claim=OuterRef("pk"), state=FactMatch.State.SUGGESTED)
     rows = (
         Claim.objects.filter(source_id=source.pk)
         .order_by("span_start", "span_end", "id")
-        .values_list("id", "span_start", "span_end", "status", "statement", "anchor_state")
+        .annotate(
+            conflicting=Exists(suggested.filter(relation=FactMatch.Relation.CONFLICTS)),
+            matching=Exists(suggested.filter(relation=FactMatch.Relation.SAME)),
+        )
+        .values_list("id", "span_start", "span_end", "status", "statement", "anchor_state", "conflicting", "matching")
     )
-    claims = [MarkedClaim(*row) for row in rows]
+    claims = [
+        MarkedClaim(pk, start, end, status, statement, anchor,
+                    FactMatch.Relation.CONFLICTS if conflicting else FactMatch.Relation.SAME if same else "")
+        for pk, start, end, status, statement, anchor, conflicting, same in rows
+    ]  # fmt: skip
     placed = [c for c in claims if c.anchor_state != Claim.AnchorState.ORPHANED]
     text = source.text
     pieces = [
@@ -63,6 +75,7 @@ def annotated_article(source: Source) -> dict:
         "pieces": pieces,
         "legend": legend,
         "total": len(claims),
+        "suggested": Counter(c.suggestion for c in claims if c.suggestion),
         "orphaned": [c for c in claims if c.anchor_state == Claim.AnchorState.ORPHANED],
     }
 
@@ -175,3 +188,120 @@ def _facts_alike(text: str, excluded: set[int]) -> list[dict]:
 def fact_suggestions(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Match]]:
     """The facts matching suggests for ``item``, best first."""
     return matching.rank(item, fact_candidates(item, exclude=exclude))
+
+
+# -- facts in the admin: what an editor decides on ------------------------------------------
+
+
+def open_conflicts():
+    """Conflicts matching suggested that no editor has resolved: each flags its claim and every
+    appearance of its fact."""
+    return FactMatch.objects.filter(relation=FactMatch.Relation.CONFLICTS, state=FactMatch.State.SUGGESTED)
+
+
+def claims_in_conflict(queryset, *, flagged: bool = True):
+    """The claims of ``queryset`` with an open conflict (``flagged``) or without one: as the
+    conflict's claim, or as an appearance of its fact. Subqueries, not a query per claim."""
+    conflict = Exists(open_conflicts().filter(claim=OuterRef("pk"))) | Exists(
+        open_conflicts().filter(fact=OuterRef("fact_id"))
+    )
+    return queryset.filter(conflict if flagged else ~conflict)
+
+
+def facts_in_conflict(queryset, *, flagged: bool = True):
+    """The facts of ``queryset`` with an open conflict, or without one: one suggested against
+    the fact, or raised by one of its appearances."""
+    conflict = Exists(open_conflicts().filter(fact=OuterRef("pk"))) | Exists(
+        open_conflicts().filter(claim__fact=OuterRef("pk"))
+    )
+    return queryset.filter(conflict if flagged else ~conflict)
+
+
+def _appearances_of(fact_ids: Iterable[int]) -> dict[int, list[Claim]]:
+    """Each fact's appearances with their sources (not the sources' texts), oldest first."""
+    found: dict[int, list[Claim]] = {pk: [] for pk in fact_ids}
+    rows = (
+        Claim.objects.filter(fact_id__in=found)
+        .select_related("source")
+        .only("id", "fact_id", "status", "statement", "quote", "source__id", "source__title", "source__url")
+        .order_by("fact_id", "id")
+    )
+    for claim in rows:
+        found[claim.fact_id].append(claim)
+    return found
+
+
+@dataclass
+class Suggestion:
+    """A suggested match as the claim page shows it: the match, its fact, the fact's appearances."""
+
+    match: FactMatch
+    appearances: list[Claim]
+
+    @property
+    def fact(self) -> Fact:
+        return self.match.fact
+
+    @property
+    def quantity(self) -> str:
+        fact = self.match.fact
+        return "" if fact.value is None else f"{plain_decimal(fact.value)} {fact.unit}"
+
+
+@dataclass
+class ClaimFacts:
+    """What the claim page shows of facts: the claim's own fact and its other appearances, the
+    known facts matching suggests (best first), and the open conflicts flagging the claim."""
+
+    fact: Fact
+    others: list[Claim]
+    suggestions: list[Suggestion]
+    conflicts: list[FactMatch]  # this claim contradicts their facts
+    conflicts_of_fact: list[FactMatch]  # other claims contradict this claim's fact
+
+
+def claim_facts(claim: Claim) -> ClaimFacts:
+    """The claim page's facts panel, in four queries whatever the number of matches."""
+    fact = Fact.objects.select_related("reviewed_by").get(pk=claim.fact_id)
+    matches = list(
+        FactMatch.objects.filter(claim_id=claim.pk, state=FactMatch.State.SUGGESTED)
+        .select_related("fact", "fact__reviewed_by")
+        .order_by("-score", "fact_id")
+    )
+    against = list(
+        open_conflicts()
+        .filter(fact_id=claim.fact_id)
+        .exclude(claim_id=claim.pk)
+        .select_related("claim__source")
+        .defer("claim__source__text")
+        .order_by("claim_id")
+    )
+    appearances = _appearances_of({claim.fact_id, *(match.fact_id for match in matches)})
+    return ClaimFacts(
+        fact=fact,
+        others=[other for other in appearances[claim.fact_id] if other.pk != claim.pk],
+        suggestions=[Suggestion(match, appearances[match.fact_id]) for match in matches],
+        conflicts=[match for match in matches if match.relation == FactMatch.Relation.CONFLICTS],
+        conflicts_of_fact=against,
+    )
+
+
+@dataclass
+class FactRecord:
+    """What the fact page shows: its appearances, and the open matches naming it or its appearances."""
+
+    appearances: list[Claim]
+    suggested: list[FactMatch]  # claims matching suggests as repeating or contradicting this fact
+    raised: list[FactMatch]  # open conflicts one of its appearances raises against another fact
+
+
+def fact_record(fact: Fact) -> FactRecord:
+    base = FactMatch.objects.filter(state=FactMatch.State.SUGGESTED).select_related("claim__source", "fact")
+    base = base.defer("claim__source__text")
+    return FactRecord(
+        appearances=_appearances_of([fact.pk])[fact.pk],
+        suggested=list(base.filter(fact_id=fact.pk).order_by("-score", "claim_id")),
+        raised=list(
+            base.filter(claim__fact_id=fact.pk, relation=FactMatch.Relation.CONFLICTS).order_by("claim_id", "fact_id")
+        ),
+    )

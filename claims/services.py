@@ -719,7 +719,7 @@ def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[F
 
 def _lock_match(match: FactMatch, expected_version: int | None) -> tuple[Claim, FactMatch]:
     locked = _lock(match.claim, expected_version)
-    current = FactMatch.objects.select_for_update().select_related("fact", "decided_by").get(pk=match.pk)
+    current = FactMatch.objects.select_for_update(of=("self",)).select_related("fact", "decided_by").get(pk=match.pk)
     if current.state != FactMatch.State.SUGGESTED:
         raise MatchDecided(current)
     return locked, current
@@ -743,7 +743,7 @@ def match_confirm(
     """
     with transaction.atomic():
         claim, match = _lock_match(match, expected_version)
-        fact = Fact.objects.select_for_update().select_related("reviewed_by").get(pk=match.fact_id)
+        fact = Fact.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=match.fact_id)
         _decide(match, FactMatch.State.CONFIRMED, by)
         if match.relation == FactMatch.Relation.CONFLICTS:
             ReviewNote.objects.create(
@@ -796,3 +796,27 @@ def match_reject(*, match: FactMatch, by: User | None, expected_version: int | N
         _stamp(claim, by)
         claim.save()
     return claim
+
+
+# Fields an editor may reword on a fact; its quantity follows its appearances and its verdict is
+# given on a claim (a verdict given on one appearance holds for all of them).
+FACT_EDITABLE = ("statement", "subject")
+
+
+def fact_update(*, fact: Fact, by: User | None, **fields: Any) -> Fact:
+    """Reword a fact (its statement or subject); atomic, with a history row naming ``by``. A
+    request that changes nothing writes nothing."""
+    unknown = set(fields) - set(FACT_EDITABLE)
+    if unknown:
+        raise TypeError(f"fact_update() does not write {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Fact.objects.select_for_update().get(pk=fact.pk)
+        changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+        if not changed:
+            return locked
+        for name, value in changed.items():
+            setattr(locked, name, value)
+        locked.full_clean(validate_unique=False, validate_constraints=False)
+        locked._history_user = by
+        locked.save()
+    return locked

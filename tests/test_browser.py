@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from claims import roles
 from claims.models import Claim, Evidence, ReviewNote, Source
-from tests.factories import SourceFactory, UserFactory
+from tests.factories import ClaimFactory, SourceFactory, UserFactory
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -176,3 +176,27 @@ def test_a_selection_after_an_emoji_becomes_a_claim_quoting_exactly_it(page, new
     start = text.index("$49 billion")
     assert (claim.span_start, claim.span_end, claim.quote) == (start, start + 11, "$49 billion")
     assert text[claim.span_start : claim.span_end] == claim.quote
+
+
+def test_an_editor_confirms_a_known_fact_and_the_claim_takes_its_verdict(page, newsroom, tmp_path):
+    from claims.models import FactMatch
+
+    known = newsroom.claims.filter(status="verified", fact__status="verified", unit="USD").order_by("pk").first()
+    claim = ClaimFactory(source=SourceFactory(title="Follow-up"), status="in_review")
+    FactMatch.objects.create(claim=claim, fact=known.fact, relation="same", score=0.93,
+                             reasons="same subject (Japan); same quantity")  # fmt: skip
+    log_in(page)
+    page.goto(f"/admin/claims/claim/{claim.pk}/change/")
+    panel = page.locator(".cb-facts")
+    assert "Known facts" in panel.inner_text()
+    assert f"fact {known.fact_id}" in panel.inner_text()
+    assert "0.93" in panel.inner_text()
+    screenshot(page, "known-facts-panel", tmp_path)
+    page.click("button:text-is('Confirm and take its verdict: Verified')")
+    page.wait_for_selector(".messagelist .success")
+    assert page.inner_text(".messagelist .success") == (
+        f"Claim {claim.pk} is now an appearance of fact {known.fact_id} and takes its verdict: Verified."
+    )
+    assert page.inner_text(".field-status_label .readonly").strip() == "Verified"
+    claim.refresh_from_db()
+    assert (claim.status, claim.fact_id, claim.reviewed_by.username) == ("verified", known.fact_id, "editor")
