@@ -25,10 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # A suggestion is stored and shown from this score on; below it a fact is not worth an editor's look.
 SUGGEST_FROM = 0.6
@@ -67,6 +67,9 @@ PLAUSIBLE = 1.5
 # A fact is a candidate when its value lies within this factor of the claim's (a conflict is
 # rarely further off; a value ten times larger is another measure).
 WINDOW = 4.0
+
+# How many statements' words a process keeps at hand (a few megabytes): the facts compared most.
+CACHED_TEXTS = 50_000
 
 # Units that say little about what is measured: agreement in them needs the words to agree too.
 GENERIC_UNITS = frozenset({"count", "ordinal", "year", "percent", "ratio", "point"})
@@ -299,6 +302,7 @@ _DAY = re.compile(
 )
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def names_a_day(statement: str) -> bool:
     """Whether ``statement`` names a day ("on August 15, 1945", "15 Aug"): its date is the event's,
     not a report's."""
@@ -360,6 +364,7 @@ STOPWORDS = frozenset(
 _WORD = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9]+)*")
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char)).lower()
@@ -390,7 +395,7 @@ def _entities_folded(text: str) -> str:
     return _entity_pattern().sub(lambda m: ENTITY_ALIASES.get(m.group(1), m.group(1)).replace(" ", "_"), folded)
 
 
-@cache
+@lru_cache(maxsize=CACHED_TEXTS)
 def words(text: str) -> frozenset[str]:
     """The content words of ``text``: folded, stemmed, synonyms merged, each subject one word
     under its canonical name ("Tokyo" is "japan"); no figures, stop words, number words or units."""
@@ -399,7 +404,7 @@ def words(text: str) -> frozenset[str]:
     )
 
 
-@cache
+@lru_cache(maxsize=CACHED_TEXTS)
 def parties(text: str) -> frozenset[str]:
     """The countries and bodies ``text`` names, by canonical name."""
     return words(text) & _ENTITY_WORDS
@@ -408,7 +413,7 @@ def parties(text: str) -> frozenset[str]:
 _ENTITY_WORDS = frozenset(name.replace(" ", "_") for name in ENTITIES)
 
 
-@cache
+@lru_cache(maxsize=CACHED_TEXTS)
 def subject_key(subject: str) -> str:
     """A subject as one canonical name: "Tokyo" and "Japanese" are "japan"."""
     folded = " ".join(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", _fold(subject)))
@@ -422,9 +427,15 @@ def _fuzzy_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     for word in a:
         if word in b:
             found += 1
-        elif len(word) >= 5 and any(len(other) >= 5 and fuzz.ratio(word, other) >= 85 for other in b):
+        elif len(word) >= 5 and _has_near(word, b):
             found += 0.8
     return found
+
+
+@lru_cache(maxsize=CACHED_TEXTS * 4)
+def _has_near(word: str, others: frozenset[str]) -> bool:
+    """Whether ``others`` holds a long word spelled nearly like ``word`` ("defence", "defense")."""
+    return process.extractOne(word, [o for o in others if len(o) >= 5], scorer=fuzz.ratio, score_cutoff=85) is not None
 
 
 def word_similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -472,6 +483,12 @@ def compare(new: Checkable, known: Checkable) -> Match | None:
     time = compare_times(new, known)
     if time == "different":
         return None
+    subject_score = 0.6 if subject is None else subject
+    agreement = None
+    if new.quantitative and known.quantitative:
+        agreement = compare_quantities(new, known)
+        if not agreement.comparable or not (agreement.consistent or _may_conflict(agreement, time, subject_score)):
+            return None
     # The measure: the words of each statement apart from its subject's.
     measure_new = words(new.statement) - words(new.subject) - words(known.subject)
     measure_known = words(known.statement) - words(known.subject) - words(new.subject)
@@ -483,17 +500,13 @@ def compare(new: Checkable, known: Checkable) -> Match | None:
     if named_new - named_known and named_known - named_new:
         # Each names a party the other does not: "South Korea's largest trading partner" is not North Korea's.
         similarity *= 0.5
-    subject_score = 0.6 if subject is None else subject
     time_score = 1.0 if time == "same" else 0.5
     if subject is not None and subject >= 0.7:
         reasons.append("same subject" if subject == 1 else f"related subject ({known.subject})")
     if time == "same":
         reasons.append("same time")
     reasons.append(f"words {similarity:.0%} alike")
-    if new.quantitative and known.quantitative:
-        agreement = compare_quantities(new, known)
-        if not agreement.comparable:
-            return None
+    if agreement is not None:
         reasons.insert(0, agreement.reason)
         generic = new.unit in GENERIC_UNITS or known.unit in GENERIC_UNITS
         if agreement.consistent:
@@ -504,10 +517,6 @@ def compare(new: Checkable, known: Checkable) -> Match | None:
             if _is_bound(new.qualifier) != _is_bound(known.qualifier):
                 score *= 0.8  # "about 600 km" fits "less than 700 km" without stating it
             return Match(SAME, _unit_interval(score), tuple(reasons))
-        if not agreement.contradicts or agreement.approximate or time != "same" or subject_score < 0.7:
-            return None
-        if agreement.closeness < math.exp(-math.log(WINDOW) / 0.1):
-            return None  # 600 mm against 330 km: lengths, but not of the same thing
         # The same measure: words alike, or fewer of them when subject, time and a telling unit agree.
         needed = 0.2 if subject_score == 1 and not generic else 0.35
         if similarity < needed:
@@ -534,9 +543,23 @@ NEGATIONS = frozenset(
 )
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def negated(statement: str) -> bool:
     """Whether ``statement`` denies (an odd number of negations): "Japan has not halted shipments"."""
     return sum(word in NEGATIONS for word in re.findall(r"[a-z]+", _fold(statement))) % 2 == 1
+
+
+def _may_conflict(agreement: Agreement, time: str, subject_score: float) -> bool:
+    """Whether two figures that disagree can be a conflict: no reading reconciles them, neither
+    went through a rough rate, the time and subject are the same, and they are within WINDOW of
+    each other (600 mm against 330 km are lengths, but not of the same thing)."""
+    return (
+        agreement.contradicts
+        and not agreement.approximate
+        and time == "same"
+        and subject_score >= 0.7
+        and agreement.closeness >= math.exp(-math.log(WINDOW) / 0.1)
+    )
 
 
 BOUNDS = frozenset({"more_than", "at_least", "less_than", "at_most"})

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from claims.models import FACT_FIELDS, Claim, Evidence, Fact, ReviewNote, Source
+from claims.models import Claim, Evidence, ReviewNote, Source
 
 ARTICLE = (
     "August 30, 2019: Japan approved a record defense budget of $50 billion for 2020. "
@@ -48,18 +48,6 @@ class SourceFactory(factory.django.DjangoModelFactory):
     text = ARTICLE
 
 
-def own_fact(claim) -> Fact:
-    """A fact of the claim's own, as services.claim_create makes it: its statement and quantity,
-    its verdict (a dismissed candidate's fact has none)."""
-    status = getattr(claim, "status", Claim.Status.UNREVIEWED)
-    fields = {name: getattr(claim, name, None) for name in FACT_FIELDS}
-    defaults = {name: Fact._meta.get_field(name).get_default() for name in FACT_FIELDS}
-    return Fact.objects.create(
-        **{name: defaults[name] if value is None else value for name, value in fields.items()},
-        status=Claim.Status.UNREVIEWED if status == Claim.Status.DISMISSED else status,
-    )
-
-
 class ClaimFactory(factory.django.DjangoModelFactory):
     """A quantitative claim on the first sentence's "$50 billion" unless told otherwise."""
 
@@ -75,7 +63,6 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     value = 50_000_000_000
     unit = Claim.Unit.USD
     qualifier = Claim.Qualifier.EXACT
-    fact = factory.LazyAttribute(lambda claim: own_fact(claim))
 
 
 class ReviewNoteFactory(factory.django.DjangoModelFactory):
