@@ -83,8 +83,8 @@ def time_ranking(items: list) -> dict:
 
 def article(chars: int = 20_000) -> str:
     """The seed article and its follow-ups, cut at a paragraph to about ``chars`` characters."""
-    texts = [(ROOT / "seeds" / name).read_text(encoding="utf-8") for name in
-             ("korea-the-staredown.txt", "demo-followup-1.txt", "demo-followup-2.txt", "demo-followup-3.txt")]  # fmt: skip
+    names = ("korea-the-staredown.txt", "demo-followup-1.txt", "demo-followup-2.txt", "demo-followup-3.txt")
+    texts = [(ROOT / "seeds" / name).read_text(encoding="utf-8") for name in names]
     paragraphs = [p for text in texts for p in text.split("\n\n") if p.strip()]
     out: list[str] = []
     for paragraph in paragraphs:
