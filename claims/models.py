@@ -638,15 +638,9 @@ def check_claim_integrity(sender, instance, raw, using, **kwargs):
     check_quantity(instance)
     if instance.anchor_state != Claim.AnchorState.ORPHANED:  # else kept with its last quote, which the text lost
         check_claim_anchor(instance, raw, using)
-    if instance.fact_id is None and raw:
-        raise spans.SpanError(
-            f"claim {instance.pk} names no fact: a fixture gives every claim its fact (a claims.fact object).",
-            code="fact_missing",
-            field="fact",
-        )
     if instance.fact_id is None:
         # A claim no one matched to a known fact starts its own (services do this themselves; this
-        # holds for every other save). A fixture names its facts.
+        # holds for every other save, and for fixtures written before facts existed).
         facts_for([instance], using=using)
 
 

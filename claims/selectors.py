@@ -1,14 +1,16 @@
 """Reads that are more than a one-line queryset."""
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from . import matching, spans, workflow
 from .models import FACT_FIELDS, Claim, Evidence, Fact, FactMatch, Source
@@ -117,8 +119,6 @@ def with_evidence_flag(queryset):
 # the claim's) and by words (full-text and trigrams on PostgreSQL). Matching scores them all.
 CANDIDATES_BY_QUANTITY = 60
 CANDIDATES_BY_WORDS = 40
-# The expression of the GIN index migration 0011 made (fact_search_gin_idx), so searches use it.
-FACT_SEARCH_VECTOR = SearchVector("statement", "subject", config="english")
 FACT_COLUMNS = ("id", *FACT_FIELDS)
 
 
@@ -141,48 +141,88 @@ def checkable_of(instance: Claim | Fact) -> matching.Checkable:
 
 
 def fact_candidates(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Checkable]]:
-    """The known facts worth scoring for ``item``: those measuring in a comparable unit with a value
-    near its own (the (unit, value) index), and those whose words are alike (PostgreSQL's GIN
-    indexes; on SQLite, every fact, which is what a small database holds)."""
+    """The known facts worth scoring for ``item``.
+
+    On PostgreSQL: for a figure, the facts whose values lie nearest in each comparable unit (the
+    (unit, value) index) and, among the facts within matching's window of its value, those sharing
+    its words best (that index and the full-text GIN index together); for a statement without a
+    figure, the facts sharing its words best. On SQLite, every fact: what a small database holds.
+    """
     excluded = set(exclude)
+    if connection.vendor != "postgresql":
+        rows = list(Fact.objects.exclude(pk__in=excluded).values(*FACT_COLUMNS))
+    elif item.quantitative:
+        rows = _facts_near(item, excluded) + _facts_alike(item, excluded, within=_window(item))
+    else:
+        rows = _facts_alike(item, excluded)
     found: dict[int, dict] = {}
-    windows = matching.value_windows(item)
-    if windows:
-        near = Q()
-        for unit, low, high in windows:
-            near |= Q(unit=unit, value__gte=low, value__lte=high)
-        by_value = Fact.objects.filter(near).exclude(pk__in=excluded)
-        for row in by_value.values(*FACT_COLUMNS)[:CANDIDATES_BY_QUANTITY]:
-            found[row["id"]] = row
-    for row in _facts_alike(item.statement, excluded):
+    for row in rows:
         found.setdefault(row["id"], row)
     return [(pk, checkable(row)) for pk, row in found.items()]
 
 
-def _facts_alike(text: str, excluded: set[int]) -> list[dict]:
-    """Facts whose statements share words with ``text``."""
-    terms = sorted(matching.words(text))
-    if not terms:
+def _window(item: matching.Checkable) -> Q:
+    """The facts measuring in a unit comparable with ``item``'s, within matching's window of its value."""
+    near = Q()
+    for unit, low, high in matching.value_windows(item):
+        near |= Q(unit=unit, value__gte=low, value__lte=high)
+    return near
+
+
+def _facts_near(item: matching.Checkable, excluded: set[int]) -> list[dict]:
+    """The facts whose values lie nearest ``item``'s, above and below, in each comparable unit and
+    within matching's window: two walks of the (unit, value) index per unit, in one query."""
+    windows = matching.value_windows(item)
+    assert item.value is not None
+    each = max(1, CANDIDATES_BY_QUANTITY // (2 * len(windows)))
+    facts = Fact.objects.exclude(pk__in=excluded).order_by()
+    walks = []
+    for unit, low, high in windows:
+        center = min(max(item.value * Decimal(str(matching.scale(item.unit)[1] / matching.scale(unit)[1])), low), high)
+        in_unit = facts.filter(unit=unit)
+        walks.append(in_unit.filter(value__gte=center, value__lte=high).order_by("value").values(*FACT_COLUMNS)[:each])
+        walks.append(in_unit.filter(value__lt=center, value__gte=low).order_by("-value").values(*FACT_COLUMNS)[:each])
+    return list(walks[0].union(*walks[1:], all=True))
+
+
+def _facts_alike(item: matching.Checkable, excluded: set[int], *, within: Q | None = None) -> list[dict]:
+    """The facts sharing two of ``item``'s words (or its one word), best ranked first; ``within``
+    narrows them (to a figure's window). Ranking reads every row it ranks, so it ranks the first
+    WORDS_SCANNED facts holding the words: on a large database the words of a common measure are
+    in thousands of facts."""
+    query = search_query(item.statement)
+    if not query:
         return []
-    facts = Fact.objects.exclude(pk__in=excluded)
-    if connection.vendor != "postgresql":
-        return list(facts.values(*FACT_COLUMNS))
-    query = SearchQuery(" | ".join(re.sub(r"[^a-z0-9]", "", term) for term in terms if re.sub(r"[^a-z0-9]", "", term)),
-                        search_type="raw", config="english")  # fmt: skip
-    by_words = (
-        facts.annotate(search=FACT_SEARCH_VECTOR)
-        .filter(search=query)
-        .annotate(rank=SearchRank(FACT_SEARCH_VECTOR, query))
+    holding = Fact.objects.exclude(pk__in=excluded).filter(
+        RawSQL("claims_fact.search_vector @@ to_tsquery('english', %s)", [query], BooleanField())
+    )
+    if within is not None:
+        holding = holding.filter(within)
+    ids = [pk for pk in holding.order_by().values_list("pk", flat=True)[:WORDS_SCANNED]]
+    return list(
+        Fact.objects.filter(pk__in=ids)
+        .annotate(rank=RawSQL("ts_rank(claims_fact.search_vector, to_tsquery('english', %s))", [query]))
         .order_by("-rank", "id")
         .values(*FACT_COLUMNS)[:CANDIDATES_BY_WORDS]
     )
-    by_trigrams = (
-        facts.filter(statement__trigram_similar=text)
-        .annotate(similarity=TrigramSimilarity("statement", text))
-        .order_by("-similarity", "id")
-        .values(*FACT_COLUMNS)[:CANDIDATES_BY_WORDS]
-    )
-    return [*by_words, *by_trigrams]
+
+
+WORDS_SCANNED = 500
+# Words of a statement the full-text query asks for, at most: the longest, which say most.
+SEARCH_TERMS = 6
+
+
+def search_query(text: str) -> str:
+    """A tsquery for facts sharing at least two of ``text``'s content words, or its one word:
+    "(defense & budget) | (defense & record) | ...". Names of subjects are left out: "North Korea"
+    is in half the facts, and the subject is compared apart."""
+    terms: set[str] = set()
+    for word in matching.words(text) - matching.parties(text):
+        terms.update(part for part in re.split(r"[^a-z0-9]+", word) if len(part) >= 3)
+    chosen = sorted(terms, key=lambda term: (-len(term), term))[:SEARCH_TERMS]
+    if len(chosen) < 2:
+        return " | ".join(chosen)
+    return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(sorted(chosen), 2))
 
 
 def fact_suggestions(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Match]]:

@@ -63,7 +63,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.postgres",  # trigram and full-text lookups for matching (SQLite ignores them)
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from claims.models import Claim, Evidence, ReviewNote, Source
+from claims.models import Claim, Evidence, Fact, ReviewNote, Source
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -25,8 +25,10 @@ def many_claims(django_db_setup, django_db_blocker):
         ReviewNote.objects.all().delete()
         Claim.objects.all().delete()
         Claim.history.all().delete()  # after the claims: deleting them writes history rows too
+        Fact.objects.all().delete()
+        Fact.history.all().delete()
         Source.objects.all().delete()
-        assert not Claim.history.exists()
+        assert not Claim.history.exists() and not Fact.history.exists()
 
 
 def scans(plan: dict) -> list[tuple[str, str]]:

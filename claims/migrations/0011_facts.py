@@ -1,11 +1,8 @@
 """Facts: every claim becomes the one appearance of a fact of its own (the same statement,
-quantity and verdict); matches between claims and facts; on PostgreSQL, the trigram and
-full-text indexes matching finds its candidates with."""
+quantity and verdict); matches between claims and facts; on PostgreSQL, the full-text column
+and index matching finds its candidates with."""
 
 import claims.models
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.operations import TrigramExtension
-from django.contrib.postgres.search import SearchVector
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
@@ -43,23 +40,30 @@ def facts_for_claims(apps, schema_editor):
         Claim.objects.using(db).bulk_update(batch, ["fact"])
 
 
-# Matching's candidates on PostgreSQL: statements alike by trigrams, and by full-text words.
-TRIGRAM_INDEX = GinIndex(fields=["statement"], opclasses=["gin_trgm_ops"], name="fact_statement_trgm_idx")
-SEARCH_INDEX = GinIndex(SearchVector("statement", "subject", config="english"), name="fact_search_gin_idx")
+# Matching's candidates on PostgreSQL: a fact's words as a stored tsvector (computed by the
+# database on every write) under a GIN index. Recomputing to_tsvector from an expression index
+# for each matching row, and trigram similarity over whole statements, took seconds per claim on
+# 100,000 facts; the stored column reads in milliseconds.
+ADD_SEARCH_VECTOR = """
+ALTER TABLE claims_fact ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    to_tsvector('english'::regconfig, coalesce(statement, '') || ' ' || coalesce(subject, ''))
+) STORED;
+CREATE INDEX fact_search_vector_idx ON claims_fact USING gin (search_vector);
+"""
+DROP_SEARCH_VECTOR = """
+DROP INDEX IF EXISTS fact_search_vector_idx;
+ALTER TABLE claims_fact DROP COLUMN IF EXISTS search_vector;
+"""
 
 
-def add_search_indexes(apps, schema_editor):
+def add_search_vector(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        Fact = apps.get_model("claims", "Fact")
-        schema_editor.add_index(Fact, TRIGRAM_INDEX)
-        schema_editor.add_index(Fact, SEARCH_INDEX)
+        schema_editor.execute(ADD_SEARCH_VECTOR)
 
 
-def remove_search_indexes(apps, schema_editor):
+def remove_search_vector(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        Fact = apps.get_model("claims", "Fact")
-        schema_editor.remove_index(Fact, SEARCH_INDEX)
-        schema_editor.remove_index(Fact, TRIGRAM_INDEX)
+        schema_editor.execute(DROP_SEARCH_VECTOR)
 
 
 class Migration(migrations.Migration):
@@ -70,7 +74,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
         migrations.CreateModel(
             name='Fact',
             fields=[
@@ -202,5 +205,5 @@ class Migration(migrations.Migration):
             model_name='factmatch',
             constraint=models.CheckConstraint(condition=models.Q(('score__gte', 0), ('score__lte', 1)), name='match_score_between_0_and_1'),
         ),
-        migrations.RunPython(add_search_indexes, remove_search_indexes),
+        migrations.RunPython(add_search_vector, remove_search_vector),
     ]
