@@ -719,6 +719,7 @@ def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[F
 
 def _lock_match(match: FactMatch, expected_version: int | None) -> tuple[Claim, FactMatch]:
     locked = _lock(match.claim, expected_version)
+    # Lock the match row only: PostgreSQL refuses FOR UPDATE on the nullable side of the decided_by join.
     current = FactMatch.objects.select_for_update(of=("self",)).select_related("fact", "decided_by").get(pk=match.pk)
     if current.state != FactMatch.State.SUGGESTED:
         raise MatchDecided(current)

@@ -76,13 +76,13 @@ def claim(db):
 
 @pytest.fixture
 def demo(db):
-    """The demo fixture loaded; returns its one source, the seed article."""
+    """The demo fixture loaded; returns the seed article (source 1; sources 2-4 are the follow-ups)."""
     from django.core.management import call_command
 
     from claims.models import Source
 
     call_command("loaddata", "demo", verbosity=0)
-    return Source.objects.get()
+    return Source.objects.get(pk=1)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims.models import Claim
+from claims.models import Claim, Source
 from tests.conftest import ROOT
 from tests.factories import ClaimFactory, EvidenceFactory, ReviewNoteFactory, SourceFactory, UserFactory
 
@@ -37,7 +37,8 @@ def every_page(client, url: str, params: dict | None = None) -> list[dict]:
 
 def test_anonymous_callers_see_only_verified_claims(api, demo):
     results = every_page(api, "/api/claims/")
-    assert len(results) == demo.claims.filter(status="verified").count() == 42
+    assert demo.claims.filter(status="verified").count() == 42
+    assert len(results) == Claim.objects.filter(status="verified").count() == 72  # the follow-ups' too
     assert {claim["status"] for claim in results} == {"verified"}
     assert "notes" not in results[0]
     assert "reviewed_by" not in results[0]
@@ -45,7 +46,7 @@ def test_anonymous_callers_see_only_verified_claims(api, demo):
 
 def test_editors_see_every_claim_with_notes_and_reviewer(editor_api, demo):
     results = every_page(editor_api, "/api/claims/", {"page_size": 100})
-    assert len(results) == demo.claims.count() == 118
+    assert len(results) == Claim.objects.count() == 170  # 118 in the seed article, 52 in the follow-ups
     recorded = {row["pk"]: row["fields"] for row in DEMO_ROWS if row["model"] == "claims.claim"}
     assert {claim["id"]: claim["reviewed_by"] for claim in results} == {
         pk: fields["reviewed_by"][0] if fields["reviewed_by"] else None for pk, fields in recorded.items()
@@ -130,7 +131,7 @@ def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
 
 def test_values_are_strings_never_floats(api, demo):
     listed = every_page(api, "/api/claims/", {"kind": "quantitative"})
-    stored = demo.claims.filter(status="verified", kind="quantitative").order_by("id")
+    stored = Claim.objects.filter(status="verified", kind="quantitative").order_by("id")
     assert len(listed) == stored.count() > 0
     assert [claim["value"] for claim in listed] == [format(claim.value.normalize(), "f") for claim in stored]
 
@@ -152,7 +153,7 @@ def test_values_are_strings_never_floats(api, demo):
 )
 def test_filters_return_exactly_the_matching_claims(editor_api, demo, params, expected):
     results = every_page(editor_api, "/api/claims/", params)
-    wanted = sorted(claim.pk for claim in demo.claims.all() if expected(claim))
+    wanted = sorted(claim.pk for claim in Claim.objects.all() if expected(claim))
     assert wanted
     assert sorted(claim["id"] for claim in results) == wanted
 
@@ -199,10 +200,10 @@ def test_page_size_has_a_maximum_and_pages_chain_with_cursors(editor_api, demo):
     first = editor_api.get("/api/claims/", {"page_size": 10})
     assert len(first.json()["results"]) == 10
     assert first.json()["previous"] is None
-    assert len(editor_api.get("/api/claims/", {"page_size": 100000}).json()["results"]) == 118  # capped at 500
+    assert len(editor_api.get("/api/claims/", {"page_size": 100000}).json()["results"]) == 170  # capped at 500
     ids = [claim["id"] for claim in every_page(editor_api, "/api/claims/", {"page_size": 7})]
     assert ids == sorted(ids)
-    assert len(ids) == len(set(ids)) == 118
+    assert len(ids) == len(set(ids)) == 170
 
 
 def test_incremental_sync_gives_every_change_exactly_once(editor_api):
@@ -256,6 +257,20 @@ LIST_QUERIES = {"postgresql": (1, 3), "sqlite": (2, 5)}
 
 def test_sources_list_without_text_and_detail_with_text(api, demo):
     listed = api.get("/api/sources/").json()["results"]
+    followups = [
+        {
+            "id": source.pk,
+            "title": source.title,
+            "publisher": "Meridian Wire (written for the Claimbook demo)",
+            "url": source.url,
+            "published_on": source.published_on.isoformat(),
+            "sha256": source.sha256,
+            "created_at": source.created_at.isoformat().replace("+00:00", "Z"),
+            "updated_at": source.updated_at.isoformat().replace("+00:00", "Z"),
+        }
+        for source in Source.objects.exclude(pk=demo.pk).order_by("pk")
+    ]
+    assert [row["id"] for row in followups] == [2, 3, 4]
     assert listed == [
         {
             "id": demo.pk,
@@ -266,7 +281,8 @@ def test_sources_list_without_text_and_detail_with_text(api, demo):
             "sha256": demo.sha256,
             "created_at": "2019-09-12T13:00:00Z",
             "updated_at": "2019-09-12T13:00:00Z",
-        }
+        },
+        *followups,
     ]
     detail = api.get(f"/api/sources/{demo.pk}/").json()
     assert detail["text"] == demo.text
@@ -285,7 +301,7 @@ def test_readers_see_all_claims_but_cannot_write(demo):
     reader.groups.add(Group.objects.get(name="Readers"))
     client = APIClient()
     client.force_authenticate(reader)
-    assert len(every_page(client, "/api/claims/", {"page_size": 200})) == 118
+    assert len(every_page(client, "/api/claims/", {"page_size": 200})) == 170
     response = client.post("/api/claims/", {"source": demo.pk, "span_start": 0, "span_end": 5, "statement": "x"})
     assert response.status_code == 403
     assert response.json() == {
@@ -328,7 +344,7 @@ def test_the_list_rows_are_exactly_what_the_claim_serializer_gives(demo, editor,
     client = APIClient()
     if as_editor:
         client.force_authenticate(editor)
-    assert assert_list_equals_serializer(client, editor, as_editor) == (118 if as_editor else 42)
+    assert assert_list_equals_serializer(client, editor, as_editor) == (170 if as_editor else 72)
 
 
 def test_the_list_writes_edge_values_exactly_as_the_serializer(editor_api, editor):

@@ -128,7 +128,7 @@ def test_reimporting_with_edits_after_a_claim_keeps_it_exact(tmp_path, demo, see
 def test_extract_claims_proposes_candidates_once_and_never_touches_reviewed_claims(demo):
     before = {c.pk: (c.status, c.version, c.statement) for c in demo.claims.all()}
     output, _ = run("extract_claims", str(demo.pk))
-    created = Claim.objects.filter(origin="extractor", status="unreviewed")
+    created = demo.claims.filter(origin="extractor", status="unreviewed")
     assert output.startswith(f"Source {demo.pk}: {created.count()} candidate claims proposed, ")
     assert created.count() > 0
     for claim in created:

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from claims.models import Claim, ReviewNote, Source
+from claims.models import Claim, Fact, ReviewNote, Source
 from claims.spans import sha256_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,9 +36,14 @@ def fixture_rows(text: str, bad_claim: dict | None = None, source_fields: dict |
         "qualifier": "exact",
         "created_at": "2019-09-12T13:00:00Z",
         "updated_at": "2019-09-12T13:00:00Z",
+        "fact": 1,
+    }
+    fact = {
+        name: claim[name] for name in ("statement", "kind", "value", "unit", "qualifier", "created_at", "updated_at")
     }
     rows = [
         {"model": "claims.source", "pk": 1, "fields": source},
+        {"model": "claims.fact", "pk": 1, "fields": {**fact, "subject": "Japan"}},
         {"model": "claims.claim", "pk": 1, "fields": claim},
     ]
     if bad_claim is not None:
@@ -55,6 +60,7 @@ def write(tmp_path, rows) -> str:
 def assert_nothing_loaded():
     assert Source.objects.count() == 0
     assert Claim.objects.count() == 0
+    assert Fact.objects.count() == 0
     assert ReviewNote.objects.count() == 0
 
 
