@@ -51,7 +51,7 @@ def test_every_candidate_query_uses_an_index_and_never_scans_the_facts(many_fact
     with CaptureQueriesContext(connection) as captured:
         selectors.fact_suggestions(item)
     fact_queries = [q["sql"] for q in captured.captured_queries if '"claims_fact"' in q["sql"]]
-    assert len(fact_queries) == (3 if item.quantitative else 2)
+    assert len(fact_queries) == (2 if item.quantitative else 1)
     used = set()
     for sql in fact_queries:
         with connection.cursor() as cursor:
@@ -73,4 +73,4 @@ def test_ranking_one_claim_takes_the_same_queries_however_many_facts_match(many_
         with CaptureQueriesContext(connection) as captured:
             selectors.fact_suggestions(item)
         counts.add(len(captured))
-    assert counts == {3}
+    assert counts == {2}
