@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
-from . import matching, spans, workflow
-from .models import FACT_FIELDS, Claim, Evidence, Fact, Source
+from . import extraction, matching, spans, workflow
+from .models import FACT_FIELDS, Claim, Evidence, Fact, FactMatch, Source
 from .params import column_value
 
 
@@ -119,10 +119,14 @@ def checkable_of(instance: Claim | Fact) -> matching.Checkable:
     return checkable({name: getattr(instance, name) for name in FACT_FIELDS})
 
 
-def fact_candidates(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Checkable]]:
+def fact_candidates(
+    item: matching.Checkable, *, exclude: Iterable[int] = (), facts: QuerySet[Fact] | None = None
+) -> list[tuple[int, matching.Checkable]]:
     """The known facts worth scoring for ``item``: those measuring in a comparable unit with a value
     near its own (the (unit, value) index), and those whose words are alike (PostgreSQL's GIN
-    indexes; on SQLite, every fact, which is what a small database holds)."""
+    indexes; on SQLite, every fact, which is what a small database holds). ``facts`` narrows
+    where they are looked for (a search: the facts its caller may see and its filters keep)."""
+    pool = Fact.objects.all() if facts is None else facts
     excluded = set(exclude)
     found: dict[int, dict] = {}
     windows = matching.value_windows(item)
@@ -130,20 +134,20 @@ def fact_candidates(item: matching.Checkable, *, exclude: Iterable[int] = ()) ->
         near = Q()
         for unit, low, high in windows:
             near |= Q(unit=unit, value__gte=low, value__lte=high)
-        by_value = Fact.objects.filter(near).exclude(pk__in=excluded)
+        by_value = pool.filter(near).exclude(pk__in=excluded)
         for row in by_value.values(*FACT_COLUMNS)[:CANDIDATES_BY_QUANTITY]:
             found[row["id"]] = row
-    for row in _facts_alike(item.statement, excluded):
+    for row in _facts_alike(item.statement, excluded, pool):
         found.setdefault(row["id"], row)
     return [(pk, checkable(row)) for pk, row in found.items()]
 
 
-def _facts_alike(text: str, excluded: set[int]) -> list[dict]:
-    """Facts whose statements share words with ``text``."""
+def _facts_alike(text: str, excluded: set[int], pool: QuerySet[Fact]) -> list[dict]:
+    """Facts of ``pool`` whose statements share words with ``text``."""
     terms = sorted(matching.words(text))
     if not terms:
         return []
-    facts = Fact.objects.exclude(pk__in=excluded)
+    facts = pool.exclude(pk__in=excluded)
     if connection.vendor != "postgresql":
         return list(facts.values(*FACT_COLUMNS))
     query = SearchQuery(" | ".join(re.sub(r"[^a-z0-9]", "", term) for term in terms if re.sub(r"[^a-z0-9]", "", term)),
@@ -167,3 +171,77 @@ def _facts_alike(text: str, excluded: set[int]) -> list[dict]:
 def fact_suggestions(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Match]]:
     """The facts matching suggests for ``item``, best first."""
     return matching.rank(item, fact_candidates(item, exclude=exclude))
+
+
+# -- facts: what the API shows of them, and the search for them ----------------------------
+
+
+# What an appearance shows of its claim and its article.
+APPEARANCE_COLUMNS = (
+    "id", "fact_id", "span_start", "span_end", "quote", "status", "created_at", "source__id", "source__url",
+    "source__title", "source__publisher", "source__published_on",
+)  # fmt: skip
+
+
+def appearances(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """``claims`` as appearances of their facts, with their sources, the first appearance first:
+    by its source's publication date (undated sources last), then by when the claim was made."""
+    return (
+        claims.select_related("source")
+        .only(*APPEARANCE_COLUMNS)
+        .order_by(F("source__published_on").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def with_appearances(facts: QuerySet[Fact], claims: QuerySet[Claim]) -> QuerySet[Fact]:
+    """``facts``, each with ``appearances``: those of ``claims`` that are its appearances, first
+    first. One query for the facts and one for all their appearances, whatever their number."""
+    return facts.prefetch_related(Prefetch("claims", queryset=appearances(claims), to_attr="appearances"))
+
+
+# A search result shows from this score on: below it the fact holds too few of the search's words.
+SEARCH_FROM = 0.3
+
+
+def search_checkable(q: str) -> matching.Checkable:
+    """A search as matching reads it: its words, and the figure, unit and date the extractor finds
+    in it ("Japan defense budget $50 billion 2020": USD 50000000000 as of 2020)."""
+    found = extraction.extract(q, limit=8).candidates
+    figure = next((c for c in found if c.unit != "year"), None)  # a bare year says when, not what
+    dated = next((c for c in found if c.as_of is not None), None)
+    when = {"as_of": dated.as_of, "as_of_precision": dated.as_of_precision} if dated else {}
+    subject = next((c.subject for c in found if c.subject), "")
+    if figure is None:
+        return matching.Checkable(statement=q, subject=subject, kind="factual", **when)
+    return matching.Checkable(
+        statement=q, subject=subject, kind="quantitative", value=figure.value, unit=figure.unit,
+        qualifier=figure.qualifier, **when,
+    )  # fmt: skip
+
+
+def fact_search(q: str, *, facts: QuerySet[Fact], limit: int) -> list[tuple[int, float]]:
+    """ "Has this been checked?": the facts of ``facts`` that answer the search ``q``, as (id,
+    score), best first (ties by id), at most ``limit``. Candidates come from the indexes matching
+    uses (``fact_candidates``); every score from ``matching.search_score``."""
+    item = search_checkable(q)
+    scored = []
+    for pk, fact in fact_candidates(item, facts=facts):
+        score = matching.search_score(item, fact)
+        if score is not None and score >= SEARCH_FROM:
+            scored.append((pk, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored[:limit]
+
+
+def claim_matches(claim: Claim) -> list[FactMatch]:
+    """The facts suggested for ``claim`` and not yet decided, best first (its own fact left out),
+    each fact with ``appearances`` (its claims, by id). Two queries, whatever their number."""
+    return list(
+        FactMatch.objects.filter(claim=claim, state=FactMatch.State.SUGGESTED)
+        .exclude(fact_id=claim.fact_id)
+        .select_related("fact")
+        .prefetch_related(
+            Prefetch("fact__claims", queryset=Claim.objects.only("id", "fact_id").order_by("id"), to_attr="appearances")
+        )
+        .order_by("-score", "fact_id")
+    )
