@@ -718,7 +718,7 @@ def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[F
 
 def _lock_match(match: FactMatch, expected_version: int | None) -> tuple[Claim, FactMatch]:
     locked = _lock(match.claim, expected_version)
-    current = FactMatch.objects.select_for_update().select_related("fact", "decided_by").get(pk=match.pk)
+    current = FactMatch.objects.select_for_update(of=("self",)).select_related("fact", "decided_by").get(pk=match.pk)
     if current.state != FactMatch.State.SUGGESTED:
         raise MatchDecided(current)
     return locked, current
@@ -742,7 +742,7 @@ def match_confirm(
     """
     with transaction.atomic():
         claim, match = _lock_match(match, expected_version)
-        fact = Fact.objects.select_for_update().select_related("reviewed_by").get(pk=match.fact_id)
+        fact = Fact.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=match.fact_id)
         _decide(match, FactMatch.State.CONFIRMED, by)
         if match.relation == FactMatch.Relation.CONFLICTS:
             ReviewNote.objects.create(
