@@ -209,13 +209,13 @@ def search_checkable(q: str) -> matching.Checkable:
     found = extraction.extract(q, limit=8).candidates
     figure = next((c for c in found if c.unit != "year"), None)  # a bare year says when, not what
     dated = next((c for c in found if c.as_of is not None), None)
-    when = {"as_of": dated.as_of, "as_of_precision": dated.as_of_precision} if dated else {}
+    as_of, precision = (dated.as_of, dated.as_of_precision) if dated else (None, "")
     subject = next((c.subject for c in found if c.subject), "")
     if figure is None:
-        return matching.Checkable(statement=q, subject=subject, kind="factual", **when)
+        return matching.Checkable(statement=q, subject=subject, kind="factual", as_of=as_of, as_of_precision=precision)
     return matching.Checkable(
         statement=q, subject=subject, kind="quantitative", value=figure.value, unit=figure.unit,
-        qualifier=figure.qualifier, **when,
+        qualifier=figure.qualifier, as_of=as_of, as_of_precision=precision,
     )  # fmt: skip
 
 

@@ -107,9 +107,9 @@ def test_the_matches_of_a_claim_are_its_suggested_facts_best_first(editor_api, e
 def test_the_matches_leave_out_decided_pairs_and_the_claims_own_fact_and_rank_by_score(editor_api, editor):
     claim = ClaimFactory()
     facts = [ClaimFactory(statement=f"Fact {n}.").fact for n in range(5)]
-    for fact, score, state in [(facts[0], 0.6, "suggested"), (facts[1], 0.9, "suggested"), (facts[2], 0.95, "rejected"),
-                               (facts[3], 0.97, "confirmed"), (facts[4], 0.6, "suggested")]:  # fmt: skip
-        FactMatch.objects.create(claim=claim, fact=fact, relation="same", score=score, reasons="words alike", state=state)
+    decided = [(0.6, "suggested"), (0.9, "suggested"), (0.95, "rejected"), (0.97, "confirmed"), (0.6, "suggested")]
+    for fact, (score, state) in zip(facts, decided, strict=True):
+        FactMatch.objects.create(claim=claim, fact=fact, relation="same", score=score, reasons="alike", state=state)
     FactMatch.objects.create(claim=claim, fact=claim.fact, relation="same", score=1.0)
     listed = editor_api.get(f"/api/claims/{claim.pk}/matches/").json()
     assert [(m["fact"], m["score"]) for m in listed] == [(facts[1].pk, 0.9), (facts[0].pk, 0.6), (facts[4].pk, 0.6)]
@@ -187,7 +187,9 @@ def test_adopting_a_verdict_needs_the_permission_to_review(editor, reviewer):
     claim = restating_claim(editor)
     writer = UserFactory(username="writer")
     writer.user_permissions.set(
-        Permission.objects.filter(content_type__app_label="claims", codename__in=["view_claim", "add_claim", "change_claim"])
+        Permission.objects.filter(
+            content_type__app_label="claims", codename__in=["view_claim", "add_claim", "change_claim"]
+        )
     )
     client = APIClient()
     client.force_authenticate(writer)
@@ -342,11 +344,15 @@ def test_the_fact_list_pages_by_cursor_and_refuses_bad_filters(editor_api):
     }
     response = editor_api.get("/api/facts/", {"ordering": "statement"})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"ordering": ["Cannot order by statement; use one of created_at, id, updated_at."]}
+    assert response.json()["errors"] == {
+        "ordering": ["Cannot order by statement; use one of created_at, id, updated_at."]
+    }
 
 
 @pytest.mark.parametrize("count", [2, 12])
-def test_the_fact_list_costs_the_same_queries_at_any_size(editor_api, api, reviewer, count, django_assert_max_num_queries):
+def test_the_fact_list_costs_the_same_queries_at_any_size(
+    editor_api, api, reviewer, count, django_assert_max_num_queries
+):
     for n in range(count):
         claim = verified_claim(reviewer, source=SourceFactory(), statement=f"Fact {n}.")
         ClaimFactory(source=SourceFactory(), fact=claim.fact, status="verified")
@@ -386,8 +392,8 @@ def test_anonymous_searches_find_verified_facts_only(api, demo):
 
 def test_a_search_with_a_figure_puts_the_agreeing_fact_before_the_contradicting_one(editor_api, reviewer):
     agreeing = verified_claim(reviewer)
-    contradicting = verified_claim(reviewer, source=SourceFactory(), value=47_000_000_000,
-                                   statement="Japan approved a record defense budget of $47 billion for 2020.")  # fmt: skip
+    statement = "Japan approved a record defense budget of $47 billion for 2020."
+    contradicting = verified_claim(reviewer, source=SourceFactory(), value=47_000_000_000, statement=statement)
     results = editor_api.get("/api/facts/", {"q": "Japan defense budget $50 billion"}).json()["results"]
     assert [r["id"] for r in results] == [agreeing.fact_id, contradicting.fact_id]
     assert results[0]["score"] > results[1]["score"]
@@ -464,8 +470,10 @@ def test_a_facts_claimreview_lists_its_public_appearances(api, editor_api, revie
         response = client.get(f"/api/facts/{first.fact_id}/claimreview/")
         assert response.status_code == 200
         assert response["Content-Type"] == "application/ld+json"
-        staredown = {"@type": "CreativeWork", "url": "https://news.example/staredown", "headline": "Korea: The Staredown",
-                     "text": "$50 billion", "datePublished": "2019-09-12"}  # fmt: skip
+        staredown = {
+            "@type": "CreativeWork", "url": "https://news.example/staredown", "headline": "Korea: The Staredown",
+            "text": "$50 billion", "datePublished": "2019-09-12",
+        }  # fmt: skip
         assert response.json() == {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
@@ -495,4 +503,7 @@ def test_a_fact_without_a_review_has_no_claimreview(editor_api):
     fact = ClaimFactory().fact
     response = editor_api.get(f"/api/facts/{fact.pk}/claimreview/")
     assert response.status_code == 404
-    assert response.json() == {"detail": f"Fact {fact.pk} has no review yet (it is unreviewed).", "code": "not_reviewed"}
+    assert response.json() == {
+        "detail": f"Fact {fact.pk} has no review yet (it is unreviewed).",
+        "code": "not_reviewed",
+    }

@@ -253,7 +253,10 @@ class AppearanceSerializer(serializers.ModelSerializer):
     """Where a fact appears: one claim, its span and its article."""
 
     claim = serializers.IntegerField(source="id", read_only=True, help_text="ID of the claim, e.g. 12.")
-    source = serializers.IntegerField(source="source_id", read_only=True, help_text="ID of the source, e.g. 1.")
+    # A declared field named as the claim JSON names it; Field.source (the attribute read) is not shadowed.
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        source="source_id", read_only=True, help_text="ID of the source, e.g. 1."
+    )
     source_url = serializers.CharField(source="source.url", read_only=True)
     source_title = serializers.CharField(source="source.title", read_only=True)
     source_published_on = serializers.DateField(source="source.published_on", read_only=True, allow_null=True)
