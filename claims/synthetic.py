@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import extraction, spans, workflow
-from .models import Claim, Evidence, ReviewNote, Source
+from .models import FACT_FIELDS, Claim, Evidence, Fact, ReviewNote, Source
 
 _TEXTS = [
     "seeds/korea-the-staredown.txt",
@@ -120,13 +120,16 @@ def generate(*, sources: int, claims: int, seed: int = 1, log=print) -> dict:
         made["claims"] += _flush(pending, rng, made)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh statistics, or the planner guesses after a bulk load
-            for table in ("claims_source", "claims_claim", "claims_evidence", "claims_reviewnote"):
+            for table in ("claims_source", "claims_fact", "claims_claim", "claims_evidence", "claims_reviewnote"):
                 cursor.execute(f"ANALYZE {table}")
     return made
 
 
 def _flush(pending: list, rng: random.Random, made: dict) -> int:
     """Insert a batch of claims with evidence and notes on the reviewed ones."""
+    facts = Fact.objects.bulk_create([_own_fact(claim) for claim in pending], batch_size=_BATCH)
+    for claim, fact in zip(pending, facts, strict=True):
+        claim.fact = fact
     created = Claim.objects.bulk_create(pending, batch_size=_BATCH)
     evidence, notes = [], []
     for claim in created:
@@ -150,3 +153,13 @@ def _flush(pending: list, rng: random.Random, made: dict) -> int:
     count = len(created)
     pending.clear()
     return count
+
+
+def _own_fact(claim: Claim) -> Fact:
+    """Every claim is an appearance of a fact: a generated claim starts its own, with its verdict."""
+    reviewed = claim.status in workflow.REVIEWED
+    return Fact(
+        **{name: getattr(claim, name) for name in FACT_FIELDS},
+        status=Claim.Status.UNREVIEWED if claim.status == Claim.Status.DISMISSED else claim.status,
+        reviewed_by=claim.reviewed_by if reviewed else None, reviewed_at=claim.reviewed_at if reviewed else None,
+    )  # fmt: skip

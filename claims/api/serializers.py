@@ -267,7 +267,6 @@ class AppearanceSerializer(serializers.ModelSerializer):
             "claim", "source", "source_url", "source_title", "source_published_on", "quote", "span_start", "span_end",
             "status",
         ]  # fmt: skip
-        read_only_fields = fields
 
 
 class FactSerializer(serializers.ModelSerializer):
@@ -294,7 +293,8 @@ class FactSerializer(serializers.ModelSerializer):
             "id", "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
             "reviewed_at", "updated_at", "claim_count", "first_appearance", "appearances", "score",
         ]  # fmt: skip
-        read_only_fields = fields
+        # Output only (the view has no write), and not read_only_fields: DRF would drop allow_blank, and the
+        # schema would not admit the empty unit of a factual fact.
 
     @extend_schema_field(AppearanceSerializer(allow_null=True))
     def get_first_appearance(self, fact) -> dict | None:

@@ -337,7 +337,7 @@ class ClaimViewSet(
         responses={200: serializers.MatchSerializer(many=True), **ERRORS},
         examples=[MATCHES_EXAMPLE],
     )
-    @action(detail=True, methods=["get"], url_path="matches")
+    @action(detail=True, methods=["get"], url_path="matches", pagination_class=None, filter_backends=[])
     def matches(self, request, pk=None):
         self._may_decide_matches(request, "Suggested matches are shown to editors only.")
         claim = self.get_object()
