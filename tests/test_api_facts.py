@@ -507,3 +507,10 @@ def test_a_fact_without_a_review_has_no_claimreview(editor_api):
         "detail": f"Fact {fact.pk} has no review yet (it is unreviewed).",
         "code": "not_reviewed",
     }
+
+
+@pytest.mark.parametrize("url", ["/api/facts/", "/api/claims/"])
+def test_a_time_with_an_offset_past_what_postgresql_takes_is_read_in_utc(api, url):
+    response = api.get(url, {"updated_after": "0793-11-03T17:56:04-19:14"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -1,6 +1,6 @@
 """Query filters for the claim list; a bad value is a 400 naming the parameter."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import django_filters
 from django import forms
@@ -27,11 +27,12 @@ SEARCH_VECTOR = SearchVector("statement", "quote", "subject", config="english")
 
 
 class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
-    """ISO 8601, and only a time that UTC (the stored form) can hold."""
+    """ISO 8601, and only a time that UTC (the stored form) can hold; sent to the database in UTC,
+    as PostgreSQL refuses offsets past 15:59 that ISO 8601 allows ("-19:14")."""
 
     def to_python(self, value):
         parsed = super().to_python(value)
-        return check_time(parsed) if parsed is not None else None
+        return check_time(parsed).astimezone(UTC) if parsed is not None else None
 
 
 class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
