@@ -587,3 +587,34 @@ def rank(
             scored.append((key, match))
     scored.sort(key=lambda pair: (-pair[1].score, pair[0]))
     return scored[:limit]
+
+
+# -- search: "has this been checked?" ------------------------------------------------------
+
+
+def search_score(query: Checkable, fact: Checkable) -> float | None:
+    """How well ``fact`` answers a search (``query``: its text, and the figure and date read from
+    it): the share of the search's words the fact holds, weighed with its figure where the search
+    gives one (a fact with the searched value first, one contradicting it still found) and its date
+    where the search names one. None when the fact holds none of the search's words."""
+    held = coverage(words(query.statement), words(fact.statement))
+    if held == 0:
+        return None
+    score = held
+    if query.quantitative and fact.quantitative:
+        agreement = compare_quantities(query, fact)
+        if not agreement.comparable:
+            quantity = 0.2
+        elif agreement.consistent:
+            quantity = 0.6 + 0.4 * agreement.closeness
+        else:
+            quantity = 0.4
+        score = 0.7 * held + 0.3 * quantity
+    elif query.quantitative:
+        score = 0.7 * held + 0.3 * 0.3  # the search names a figure the fact has none of
+    time = compare_times(query, fact) if query.as_of is not None else "unknown"
+    if time == "different":
+        score *= 0.6
+    elif query.as_of is not None and time == "unknown":
+        score *= 0.9
+    return _unit_interval(score)

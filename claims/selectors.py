@@ -9,10 +9,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from . import matching, spans, workflow
+from . import extraction, matching, spans, workflow
 from .models import FACT_FIELDS, Claim, Evidence, Fact, FactMatch, Source
 from .numbers import plain_decimal
 from .params import column_value
@@ -140,21 +140,24 @@ def checkable_of(instance: Claim | Fact) -> matching.Checkable:
     return checkable({name: getattr(instance, name) for name in FACT_FIELDS})
 
 
-def fact_candidates(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Checkable]]:
-    """The known facts worth scoring for ``item``.
+def fact_candidates(
+    item: matching.Checkable, *, exclude: Iterable[int] = (), facts: QuerySet[Fact] | None = None
+) -> list[tuple[int, matching.Checkable]]:
+    """The known facts worth scoring for ``item``; ``facts`` narrows where they are looked for
+    (a search: the facts its caller may see and its filters keep).
 
     On PostgreSQL: for a figure, the facts whose values lie nearest in each comparable unit (the
     (unit, value) index) and, among the facts within matching's window of its value, those sharing
     its words best (that index and the full-text GIN index together); for a statement without a
     figure, the facts sharing its words best. On SQLite, every fact: what a small database holds.
     """
-    excluded = set(exclude)
+    pool = (Fact.objects.all() if facts is None else facts).exclude(pk__in=set(exclude)).order_by()
     if connection.vendor != "postgresql":
-        rows = list(Fact.objects.exclude(pk__in=excluded).values(*FACT_COLUMNS))
+        rows = list(pool.values(*FACT_COLUMNS))
     elif item.quantitative:
-        rows = _facts_near(item, excluded) + _facts_alike(item, excluded, within=_window(item))
+        rows = _facts_near(item, pool) + _facts_alike(item, pool.filter(_window(item)))
     else:
-        rows = _facts_alike(item, excluded)
+        rows = _facts_alike(item, pool)
     found: dict[int, dict] = {}
     for row in rows:
         found.setdefault(row["id"], row)
@@ -169,13 +172,12 @@ def _window(item: matching.Checkable) -> Q:
     return near
 
 
-def _facts_near(item: matching.Checkable, excluded: set[int]) -> list[dict]:
+def _facts_near(item: matching.Checkable, facts: QuerySet[Fact]) -> list[dict]:
     """The facts whose values lie nearest ``item``'s, above and below, in each comparable unit and
     within matching's window: two walks of the (unit, value) index per unit, in one query."""
     windows = matching.value_windows(item)
     assert item.value is not None
     each = max(1, CANDIDATES_BY_QUANTITY // (2 * len(windows)))
-    facts = Fact.objects.exclude(pk__in=excluded).order_by()
     walks = []
     for unit, low, high in windows:
         center = min(max(item.value * Decimal(str(matching.scale(item.unit)[1] / matching.scale(unit)[1])), low), high)
@@ -185,21 +187,19 @@ def _facts_near(item: matching.Checkable, excluded: set[int]) -> list[dict]:
     return list(walks[0].union(*walks[1:], all=True))
 
 
-def _facts_alike(item: matching.Checkable, excluded: set[int], *, within: Q | None = None) -> list[dict]:
-    """The facts sharing two of ``item``'s words (or its one word), best ranked first; ``within``
-    narrows them (to a figure's window). Ranking reads every row it ranks, so it ranks the first
-    WORDS_SCANNED facts holding the words: on a large database the words of a common measure are
-    in thousands of facts."""
+def _facts_alike(item: matching.Checkable, facts: QuerySet[Fact]) -> list[dict]:
+    """The facts of ``facts`` sharing two of ``item``'s words (or its one word), best ranked first.
+    Ranking reads every row it ranks, so it ranks the first WORDS_SCANNED facts holding the words:
+    on a large database the words of a common measure are in thousands of facts."""
     query = search_query(item.statement)
     if not query:
         return []
-    holding = Fact.objects.exclude(pk__in=excluded).filter(
-        RawSQL("claims_fact.search_vector @@ to_tsquery('english', %s)", [query], BooleanField())
-    )
-    if within is not None:
-        holding = holding.filter(within)
+    holding = facts.filter(RawSQL("claims_fact.search_vector @@ to_tsquery('english', %s)", [query], BooleanField()))
     # One query: the facts holding the words, WORDS_SCANNED of them at most, joined back and ranked.
-    inner, params = holding.order_by().values_list("pk")[:WORDS_SCANNED].query.sql_with_params()
+    ids = holding.values_list("pk")
+    if len(ids.query.alias_map) > 1:
+        ids = ids.distinct()  # a filter through appearances (a search's publisher) repeats facts
+    inner, params = ids[:WORDS_SCANNED].query.sql_with_params()
     columns = ", ".join(f'claims_fact."{name}"' for name in FACT_COLUMNS)
     sql = (
         f"SELECT {columns} FROM claims_fact JOIN ({inner}) AS holding (id) ON holding.id = claims_fact.id "
@@ -347,4 +347,78 @@ def fact_record(fact: Fact) -> FactRecord:
         raised=list(
             base.filter(claim__fact_id=fact.pk, relation=FactMatch.Relation.CONFLICTS).order_by("claim_id", "fact_id")
         ),
+    )
+
+
+# -- facts: what the API shows of them, and the search for them ----------------------------
+
+
+# What an appearance shows of its claim and its article.
+APPEARANCE_COLUMNS = (
+    "id", "fact_id", "span_start", "span_end", "quote", "status", "created_at", "source__id", "source__url",
+    "source__title", "source__publisher", "source__published_on",
+)  # fmt: skip
+
+
+def appearances(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """``claims`` as appearances of their facts, with their sources, the first appearance first:
+    by its source's publication date (undated sources last), then by when the claim was made."""
+    return (
+        claims.select_related("source")
+        .only(*APPEARANCE_COLUMNS)
+        .order_by(F("source__published_on").asc(nulls_last=True), "created_at", "id")
+    )
+
+
+def with_appearances(facts: QuerySet[Fact], claims: QuerySet[Claim]) -> QuerySet[Fact]:
+    """``facts``, each with ``appearances``: those of ``claims`` that are its appearances, first
+    first. One query for the facts and one for all their appearances, whatever their number."""
+    return facts.prefetch_related(Prefetch("claims", queryset=appearances(claims), to_attr="appearances"))
+
+
+# A search result shows from this score on: below it the fact holds too few of the search's words.
+SEARCH_FROM = 0.3
+
+
+def search_checkable(q: str) -> matching.Checkable:
+    """A search as matching reads it: its words, and the figure, unit and date the extractor finds
+    in it ("Japan defense budget $50 billion 2020": USD 50000000000 as of 2020)."""
+    found = extraction.extract(q, limit=8).candidates
+    figure = next((c for c in found if c.unit != "year"), None)  # a bare year says when, not what
+    dated = next((c for c in found if c.as_of is not None), None)
+    as_of, precision = (dated.as_of, dated.as_of_precision) if dated else (None, "")
+    subject = next((c.subject for c in found if c.subject), "")
+    if figure is None:
+        return matching.Checkable(statement=q, subject=subject, kind="factual", as_of=as_of, as_of_precision=precision)
+    return matching.Checkable(
+        statement=q, subject=subject, kind="quantitative", value=figure.value, unit=figure.unit,
+        qualifier=figure.qualifier, as_of=as_of, as_of_precision=precision,
+    )  # fmt: skip
+
+
+def fact_search(q: str, *, facts: QuerySet[Fact], limit: int) -> list[tuple[int, float]]:
+    """ "Has this been checked?": the facts of ``facts`` that answer the search ``q``, as (id,
+    score), best first (ties by id), at most ``limit``. Candidates come from the indexes matching
+    uses (``fact_candidates``); every score from ``matching.search_score``."""
+    item = search_checkable(q)
+    scored = []
+    for pk, fact in fact_candidates(item, facts=facts):
+        score = matching.search_score(item, fact)
+        if score is not None and score >= SEARCH_FROM:
+            scored.append((pk, score))
+    scored.sort(key=lambda pair: (-pair[1], pair[0]))
+    return scored[:limit]
+
+
+def claim_matches(claim: Claim) -> list[FactMatch]:
+    """The facts suggested for ``claim`` and not yet decided, best first (its own fact left out),
+    each fact with ``appearances`` (its claims, by id). Two queries, whatever their number."""
+    return list(
+        FactMatch.objects.filter(claim=claim, state=FactMatch.State.SUGGESTED)
+        .exclude(fact_id=claim.fact_id)
+        .select_related("fact")
+        .prefetch_related(
+            Prefetch("fact__claims", queryset=Claim.objects.only("id", "fact_id").order_by("id"), to_attr="appearances")
+        )
+        .order_by("-score", "fact_id")
     )

@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "claims.workflow.Status",
         "UnitEnum": "claims.models.Claim.Unit",
+        "VerdictEnum": "claims.api.serializers.FACT_STATUSES",  # a fact's status: never dismissed
     },
 }
 

@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from claims.models import Claim, Evidence, ReviewNote, Source
+from claims.models import FACT_FIELDS, Claim, Evidence, Fact, ReviewNote, Source
 
 ARTICLE = (
     "August 30, 2019: Japan approved a record defense budget of $50 billion for 2020. "
@@ -63,6 +63,18 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     value = 50_000_000_000
     unit = Claim.Unit.USD
     qualifier = Claim.Qualifier.EXACT
+    fact = factory.LazyAttribute(lambda claim: own_fact(claim))
+
+
+def own_fact(claim) -> Fact:
+    """A fact of the claim's own, as claim_create makes one: its statement, quantity and verdict."""
+    defaults = {"value": None, "as_of": None}
+    status = getattr(claim, "status", Claim.Status.UNREVIEWED)
+    return Fact.objects.create(
+        **{name: getattr(claim, name, defaults.get(name, "")) for name in FACT_FIELDS},
+        status=Claim.Status.UNREVIEWED if status == Claim.Status.DISMISSED else status,
+        reviewed_at=getattr(claim, "reviewed_at", None),
+    )
 
 
 class ReviewNoteFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,12 @@ def test_the_schema_describes_every_endpoint_and_filter():
         "/api/claims/{id}/claimreview/",
         "/api/claims/{id}/evidence/",
         "/api/claims/{id}/notes/",
+        "/api/claims/{id}/matches/",
+        "/api/claims/{id}/matches/{fact_id}/confirm/",
+        "/api/claims/{id}/matches/{fact_id}/reject/",
+        "/api/facts/",
+        "/api/facts/{id}/",
+        "/api/facts/{id}/claimreview/",
         "/api/sources/",
         "/api/sources/{id}/",
     }
@@ -33,6 +39,14 @@ def test_the_schema_describes_every_endpoint_and_filter():
     assert {"200", "400", "401", "403", "404", "409", "412", "428"} <= set(patch["responses"])
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
     assert schema["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+    parameters = {p["name"] for p in schema["paths"]["/api/facts/"]["get"]["parameters"]}
+    assert parameters == {
+        "status", "kind", "subject", "unit", "value_min", "value_max", "updated_after", "max_age_days", "publisher",
+        "q", "ordering", "cursor", "page_size",
+    }  # fmt: skip
+    confirm = schema["paths"]["/api/claims/{id}/matches/{fact_id}/confirm/"]["post"]
+    assert {"200", "400", "401", "403", "404", "409", "412", "428"} <= set(confirm["responses"])
+    assert any(p["name"] == "If-Match" and p["in"] == "header" for p in confirm["parameters"])
 
 
 def test_the_docs_page_loads_everything_from_this_app_not_a_cdn():

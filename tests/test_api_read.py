@@ -125,6 +125,7 @@ def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
         "created_at": claim.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": claim.updated_at.isoformat().replace("+00:00", "Z"),
         "version": claim.version,
+        "fact": claim.fact_id,
     }
     assert demo.text[body["span_start"] : body["span_end"]] == body["quote"]
 

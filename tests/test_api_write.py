@@ -55,6 +55,7 @@ def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_ap
         "created_at": claim.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": claim.updated_at.isoformat().replace("+00:00", "Z"),
         "version": 1,
+        "fact": Claim.objects.get().fact_id,
         "notes": [],
         "reviewed_by": None,
     }

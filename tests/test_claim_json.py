@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from claims.api import claim_json
 from claims.api.renderers import dumps
 from claims.api.serializers import ClaimSerializer, EditorClaimSerializer
-from claims.models import Claim, Evidence, ReviewNote
+from claims.models import Claim, Evidence, Fact, ReviewNote
 from claims.numbers import MAX_DECIMAL_PLACES, MAX_SIGNIFICANT_DIGITS
 from tests.factories import SourceFactory, UserFactory
 
@@ -89,7 +89,7 @@ def make_claim(data: dict, reviewer) -> Claim:
         kind=Claim.Kind.QUANTITATIVE if quantitative else Claim.Kind.FACTUAL, value=data["value"],
         unit=data["unit"] if quantitative else "", qualifier=data["qualifier"] if quantitative else "",
         as_of=data["as_of"], as_of_precision="day" if data["as_of"] else "", status=Claim.Status.VERIFIED,
-        confidence=data["confidence"],
+        confidence=data["confidence"], fact=Fact.objects.create(statement=data["statement"], kind=Claim.Kind.FACTUAL),
     )  # fmt: skip
     Claim.objects.filter(pk=claim.pk).update(
         reviewed_at=data["reviewed_at"], created_at=data["created_at"], updated_at=data["updated_at"],

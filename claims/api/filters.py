@@ -1,34 +1,55 @@
 """Query filters for the claim list; a bad value is a 400 naming the parameter."""
 
+from datetime import UTC, timedelta
+
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
 from claims import workflow
-from claims.models import Claim
+from claims.models import Claim, Fact, Source
 from claims.params import MAX_ID, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, at_most_search_words, check_time
+
+from .permissions import visible
+from .serializers import FACT_STATUSES
+
+# The longest max_age_days accepted: a century (a longer one reaches before any review).
+MAX_AGE_DAYS = 36_500
 
 # The expression the PostgreSQL GIN index is built on (migration 0003); keep them equal.
 SEARCH_VECTOR = SearchVector("statement", "quote", "subject", config="english")
 
 
 class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
-    """ISO 8601, and only a time that UTC (the stored form) can hold."""
+    """ISO 8601, and only a time that UTC (the stored form) can hold; sent to the database in UTC,
+    as PostgreSQL refuses offsets past 15:59 that ISO 8601 allows ("-19:14")."""
 
     def to_python(self, value):
         parsed = super().to_python(value)
-        return check_time(parsed) if parsed is not None else None
+        return check_time(parsed).astimezone(UTC) if parsed is not None else None
 
 
 class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
-class ClaimFilter(django_filters.FilterSet):
+class FilterSet(django_filters.FilterSet):
+    def get_form_class(self):
+        # django-filter builds a new form class on every request; its fields are the same
+        # every time, so build it once per filter set.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
+class ClaimFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
     unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
@@ -60,14 +81,6 @@ class ClaimFilter(django_filters.FilterSet):
     class Meta:
         model = Claim
         fields: list[str] = []
-
-    def get_form_class(self):
-        # django-filter builds a new form class on every request; its fields are the same
-        # every time, so build it once per filter set.
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -110,3 +123,73 @@ class ClaimFilterBackend(DjangoFilterBackend):
         if filterset_class is not None and request.query_params.keys().isdisjoint(filterset_class.base_filters):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+DAYS_EXPECTED = f"Expected a whole number of days from 1 to {MAX_AGE_DAYS}, e.g. 30."
+
+
+class DaysField(forms.IntegerField):
+    default_error_messages = {
+        "invalid": DAYS_EXPECTED,
+        "min_value": DAYS_EXPECTED,
+        "max_value": DAYS_EXPECTED,
+    }
+
+
+class DaysFilter(django_filters.NumberFilter):
+    field_class = DaysField
+
+
+class FactFilter(FilterSet):
+    """The claim list's filters, on facts (``status`` is the fact's verdict), and those of the
+    "has this been checked?" search. ``q`` itself is not a filter: the view ranks by it."""
+
+    status = django_filters.ChoiceFilter(choices=FACT_STATUSES, help_text="The fact's verdict.")
+    kind = django_filters.ChoiceFilter(choices=Fact.Kind.choices)
+    unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
+    subject = django_filters.CharFilter(
+        lookup_expr="iexact",
+        max_length=Fact._meta.get_field("subject").max_length,
+        help_text='Exact subject, any case, e.g. "Japan".',
+    )
+    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
+    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
+    updated_after = UTCDateTimeFilter(
+        field_name="updated_at", lookup_expr="gt", help_text="Only facts changed strictly after this time (ISO 8601)."
+    )
+    max_age_days = DaysFilter(
+        method="reviewed_within",
+        min_value=1,
+        max_value=MAX_AGE_DAYS,
+        help_text="Only facts reviewed within this many days, e.g. 30.",
+    )
+    publisher = django_filters.CharFilter(
+        method="published_by",
+        max_length=Source._meta.get_field("publisher").max_length,
+        help_text='Only facts that appear in an article of this publisher, any case, e.g. "StrategyPage".',
+    )
+    q = django_filters.CharFilter(
+        method="ranked_elsewhere",
+        max_length=SEARCH_MAX_CHARS,
+        validators=[at_most_search_words],
+        help_text='Has this been checked? Facts ranked by how well they answer the search, best first, e.g. "Japan '
+        f'defense budget $50 billion 2020"; at most {SEARCH_MAX_WORDS} words and {SEARCH_MAX_CHARS} characters, '
+        "one page of results.",
+    )
+
+    class Meta:
+        model = Fact
+        fields: list[str] = []
+
+    def reviewed_within(self, queryset, name, value):
+        return queryset.filter(reviewed_at__gte=timezone.now() - timedelta(days=int(value)))
+
+    def published_by(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        claims = visible(Claim.objects.all(), getattr(self.request, "user", None))
+        return queryset.filter(Exists(claims.filter(fact_id=OuterRef("pk"), source__publisher__iexact=value)))
+
+    def ranked_elsewhere(self, queryset, name, value):
+        return queryset

@@ -2,6 +2,12 @@
 
 from rest_framework import permissions
 
+from claims import workflow
+
+# What anonymous callers see: claims and facts with these verdicts (and a fact's appearances only
+# where the claim itself is public). Everyone who may view claims sees everything.
+PUBLIC_STATUSES = (workflow.Status.VERIFIED,)
+
 
 class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
     """Reads are open (views narrow what each caller sees); writes need the model
@@ -18,3 +24,18 @@ class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnl
 def can_see_everything(user) -> bool:
     """Editors and readers (anyone who may view claims) see every status; others only verified."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
+
+
+def visible(queryset, user):
+    """``queryset`` of claims or facts narrowed to what ``user`` may see: the one public rule."""
+    return queryset if can_see_everything(user) else public(queryset)
+
+
+def public(queryset):
+    """``queryset`` of claims or facts narrowed to the public ones, whoever asks."""
+    return queryset.filter(status__in=PUBLIC_STATUSES)
+
+
+def can_see_matches(user) -> bool:
+    """Suggested matches are editors' work in progress: those who may change claims see them."""
+    return bool(user and user.is_authenticated and user.has_perm("claims.change_claim"))

@@ -1,13 +1,16 @@
-"""JSON shapes of sources, claims, notes and evidence, and ClaimReview JSON-LD."""
+"""JSON shapes of sources, claims, notes, evidence, facts and matches, and ClaimReview JSON-LD."""
+
+from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import services, validators, workflow
 from claims.conf import claimbook_settings
-from claims.models import NOTE_MAX_CHARS, Claim, Evidence, ReviewNote, Source
+from claims.models import NOTE_MAX_CHARS, Claim, Evidence, Fact, FactMatch, ReviewNote, Source
 from claims.numbers import plain_decimal
 
 
@@ -138,10 +141,11 @@ class ClaimSerializer(ModelSerializer):
             "id", "source", "source_url", "source_title", "span_start", "span_end", "quote", "prefix", "suffix",
             "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
             "anchor_state", "origin", "confidence", "evidence", "reviewed_at", "created_at", "updated_at", "version",
+            "fact",
         ]  # fmt: skip
         read_only_fields = [
             "id", "prefix", "suffix", "status", "anchor_state", "origin", "confidence", "reviewed_at", "created_at",
-            "updated_at", "version",
+            "updated_at", "version", "fact",
         ]  # fmt: skip
 
     # Span, quote, quantity and as-of rules are checked by the model (Claim.clean) when the
@@ -192,19 +196,37 @@ class ClaimWriteSerializer(ClaimSerializer):
 
 def claim_review(claim: Claim, url: str) -> dict:
     """schema.org ClaimReview JSON-LD for a claim with a verdict (or found unverifiable)."""
-    rating = CLAIM_REVIEW_RATINGS[claim.status]
+    return _review(claim.statement, claim.status, claim.reviewed_at, [claim], url)  # type: ignore[arg-type]  # set with a verdict
+
+
+def fact_review(fact: Fact, appearances: list[Claim], url: str) -> dict:
+    """schema.org ClaimReview JSON-LD for a fact with a verdict: the reviewed ``Claim`` lists every
+    appearance given (first appearance first), the first one as its ``firstAppearance``."""
+    return _review(fact.statement, fact.status, fact.reviewed_at, appearances, url)  # type: ignore[arg-type]  # set with a verdict
+
+
+def _appearance(claim: Claim) -> dict:
+    source = claim.source
+    work = {"@type": "CreativeWork", "url": source.url, "headline": source.title, "text": claim.quote}
+    if source.published_on:
+        work["datePublished"] = source.published_on.isoformat()
+    return work
+
+
+def _review(statement: str, verdict: str, reviewed_at: datetime, appearances: list[Claim], url: str) -> dict:
+    rating = CLAIM_REVIEW_RATINGS[verdict]
     organization = {"@type": "Organization", "name": claimbook_settings.ORGANIZATION_NAME}
     if claimbook_settings.ORGANIZATION_URL:
         organization["url"] = claimbook_settings.ORGANIZATION_URL
-    source = claim.source
-    appearance = {"@type": "CreativeWork", "url": source.url, "headline": source.title, "text": claim.quote}
-    if source.published_on:
-        appearance["datePublished"] = source.published_on.isoformat()
-    item = {"@type": "Claim", "appearance": [appearance], "firstAppearance": appearance}
-    if source.publisher:
-        item["author"] = {"@type": "Organization", "name": source.publisher}
-    if source.published_on:
-        item["datePublished"] = source.published_on.isoformat()
+    works = [_appearance(claim) for claim in appearances]
+    item: dict = {"@type": "Claim", "appearance": works}
+    if appearances:
+        item["firstAppearance"] = works[0]
+        first = appearances[0].source
+        if first.publisher:
+            item["author"] = {"@type": "Organization", "name": first.publisher}
+        if first.published_on:
+            item["datePublished"] = first.published_on.isoformat()
     review_rating = {"@type": "Rating", "bestRating": 5, "worstRating": 1, "alternateName": rating[1]}
     if rating[0] is not None:
         review_rating["ratingValue"] = rating[0]
@@ -212,12 +234,107 @@ def claim_review(claim: Claim, url: str) -> dict:
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": url,
-        "claimReviewed": claim.statement,
-        "datePublished": claim.reviewed_at.date().isoformat(),  # type: ignore[union-attr]  # set with a verdict
+        "claimReviewed": statement,
+        "datePublished": reviewed_at.date().isoformat(),
         "author": organization,
         "reviewRating": review_rating,
         "itemReviewed": item,
     }
+
+
+# -- facts and the matches suggested for a claim ------------------------------------------------
+
+
+# A fact's verdict is never "dismissed": dismissing a candidate says nothing of the fact.
+FACT_STATUSES = [(value, label) for value, label in workflow.Status.choices if value != workflow.Status.DISMISSED]
+
+
+class AppearanceSerializer(serializers.ModelSerializer):
+    """Where a fact appears: one claim, its span and its article."""
+
+    claim = serializers.IntegerField(source="id", read_only=True, help_text="ID of the claim, e.g. 12.")
+    # A declared field named as the claim JSON names it; Field.source (the attribute read) is not shadowed.
+    source = serializers.IntegerField(  # type: ignore[assignment]
+        source="source_id", read_only=True, help_text="ID of the source, e.g. 1."
+    )
+    source_url = serializers.CharField(source="source.url", read_only=True)
+    source_title = serializers.CharField(source="source.title", read_only=True)
+    source_published_on = serializers.DateField(source="source.published_on", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "claim", "source", "source_url", "source_title", "source_published_on", "quote", "span_start", "span_end",
+            "status",
+        ]  # fmt: skip
+
+
+class FactSerializer(serializers.ModelSerializer):
+    """A fact, its verdict and where it appears (the appearances the caller may see)."""
+
+    value = PlainDecimalField(
+        max_digits=24, decimal_places=6, allow_null=True, read_only=True, help_text='The figure, e.g. "50000000000".'
+    )
+    status = serializers.ChoiceField(
+        choices=FACT_STATUSES, read_only=True, help_text="The fact's verdict, which every appearance shows."
+    )
+    appearances = AppearanceSerializer(many=True, read_only=True, help_text="First appearance first.")
+    first_appearance = serializers.SerializerMethodField(
+        help_text="The earliest appearance: by its article's publication date, then by when the claim was made."
+    )
+    claim_count = serializers.SerializerMethodField(help_text="How many appearances (claims) the fact has.")
+    score = serializers.SerializerMethodField(
+        help_text="With q: how well the fact answers the search, 0 to 1; otherwise null."
+    )
+
+    class Meta:
+        model = Fact
+        fields = [
+            "id", "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
+            "reviewed_at", "updated_at", "claim_count", "first_appearance", "appearances", "score",
+        ]  # fmt: skip
+        # Output only (the view has no write), and not read_only_fields: DRF would drop allow_blank, and the
+        # schema would not admit the empty unit of a factual fact.
+
+    @extend_schema_field(AppearanceSerializer(allow_null=True))
+    def get_first_appearance(self, fact) -> dict | None:
+        return AppearanceSerializer(fact.appearances[0]).data if fact.appearances else None
+
+    def get_claim_count(self, fact) -> int:
+        return len(fact.appearances)
+
+    def get_score(self, fact) -> float | None:
+        return self.context.get("scores", {}).get(fact.pk)
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """A known fact suggested for a claim: the claim may state it (same) or contradict it."""
+
+    fact = serializers.IntegerField(source="fact_id", read_only=True, help_text="ID of the fact, e.g. 7.")
+    statement = serializers.CharField(source="fact.statement", read_only=True)
+    status = serializers.ChoiceField(
+        source="fact.status", choices=FACT_STATUSES, read_only=True, help_text="The fact's verdict."
+    )
+    value = PlainDecimalField(source="fact.value", max_digits=24, decimal_places=6, allow_null=True, read_only=True)
+    unit = serializers.CharField(source="fact.unit", read_only=True)
+    claims = serializers.SerializerMethodField(help_text="IDs of the fact's appearances (claims).")
+    why = serializers.CharField(source="reasons", read_only=True, help_text="What matching saw, e.g. same subject.")
+
+    class Meta:
+        model = FactMatch
+        fields = ["fact", "relation", "score", "statement", "status", "value", "unit", "claims", "why"]
+        read_only_fields = fields
+
+    def get_claims(self, match) -> list[int]:
+        return [claim.pk for claim in match.fact.appearances]
+
+
+class ConfirmMatchSerializer(serializers.Serializer):
+    adopt_verdict = serializers.BooleanField(
+        required=False,
+        help_text="Whether the claim takes the fact's verdict (needs the permission to review claims). "
+        "Default: true for those who may review, false for others.",
+    )
 
 
 # Verdict -> (ratingValue on a 1 (false) to 5 (true) scale, alternateName). Unverifiable has no

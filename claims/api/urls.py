@@ -1,4 +1,4 @@
-"""API routes under /api/: claims, sources, the OpenAPI schema and its docs."""
+"""API routes under /api/: claims, sources, facts, the OpenAPI schema and its docs."""
 
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from .exceptions import json_404
-from .views import ClaimViewSet, SourceViewSet
+from .views import ClaimViewSet, FactViewSet, SourceViewSet
 
 DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
@@ -15,6 +15,7 @@ router.include_root_view = False
 router.include_format_suffixes = False  # JSON only: /api/claims/1.json is not a second URL
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("sources", SourceViewSet, basename="source")
+router.register("facts", FactViewSet, basename="fact")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -4,23 +4,30 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from claims import services, workflow
-from claims.models import Claim, Source
+from claims import selectors, services, workflow
+from claims.models import Claim, Fact, FactMatch, Source
+from claims.params import MAX_ID
 from claims.views import write_transaction
 
 from . import claim_json, serializers
 from .exceptions import error_response
-from .filters import ClaimFilter, ClaimFilterBackend, StrictOrderingFilter
+from .filters import ClaimFilter, ClaimFilterBackend, FactFilter, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
-from .permissions import can_see_everything
+from .permissions import can_see_everything, can_see_matches, public, visible
 
 ERRORS = {
     400: OpenApiResponse(serializers.ErrorSerializer, description="Invalid input; errors name each field."),
@@ -49,6 +56,26 @@ HAS_RECORD = OpenApiResponse(
 CONFLICT = OpenApiResponse(
     serializers.ErrorSerializer, description="The workflow forbids this status change, or the span was just taken."
 )
+
+
+DECIDED = OpenApiResponse(
+    serializers.ErrorSerializer, description="The match was confirmed or rejected already; nothing was changed."
+)
+FACT_IN_PATH = OpenApiParameter(
+    "fact_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="ID of the suggested fact, e.g. 7."
+)
+MATCHES_EXAMPLE = OpenApiExample(
+    "A restatement of a verified fact",
+    value=[
+        {
+            "fact": 7, "relation": "same", "score": 0.91,
+            "statement": "Japan approved a record defense budget of $50 billion for 2020.", "status": "verified",
+            "value": "50000000000", "unit": "USD", "claims": [12, 40],
+            "why": "50000000000 USD agrees with 50000000000 USD; same subject; same time; words 83% alike",
+        }
+    ],
+    response_only=True,
+)  # fmt: skip
 
 
 # ASCII digits only (\d takes any script's), and no more than a 64-bit id has: a longer one is a 404.
@@ -135,9 +162,7 @@ class ClaimViewSet(
 
     def visible_claims(self):
         """Every claim for editors and readers; verified ones only for anyone else."""
-        if self.editor:
-            return Claim.objects.all()
-        return Claim.objects.filter(status=workflow.Status.VERIFIED)
+        return visible(Claim.objects.all(), self.request.user)
 
     def list(self, request, *args, **kwargs):
         serializer_class = self.get_serializer_class()
@@ -305,6 +330,85 @@ class ClaimViewSet(
         response["ETag"] = etag(claim.pk, claim.version)
         return response
 
+    @extend_schema(
+        summary="Facts suggested for a claim (editors)",
+        description="The known facts matching suggests the claim repeats (same) or contradicts (conflicts), best "
+        "first; the claim's own fact and the matches an editor confirmed or rejected are left out.",
+        responses={200: serializers.MatchSerializer(many=True), **ERRORS},
+        examples=[MATCHES_EXAMPLE],
+    )
+    @action(detail=True, methods=["get"], url_path="matches", pagination_class=None, filter_backends=[])
+    def matches(self, request, pk=None):
+        self._may_decide_matches(request, "Suggested matches are shown to editors only.")
+        claim = self.get_object()
+        return Response(serializers.MatchSerializer(selectors.claim_matches(claim), many=True).data)
+
+    @extend_schema(
+        summary="Confirm a suggested match (editors)",
+        description="A same match: the claim becomes an appearance of the fact and, with adopt_verdict, takes its "
+        "verdict (a note says so). A conflicts match: the conflict is acknowledged and its flag lifted. Answers "
+        "with the claim and its new ETag.",
+        request=serializers.ConfirmMatchSerializer,
+        parameters=[FACT_IN_PATH, IF_MATCH],
+        responses={200: serializers.EditorClaimSerializer, 409: DECIDED, 412: STALE, 428: NO_PRECONDITION, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path=rf"matches/(?P<fact_id>{ID_IN_URL})/confirm")
+    def confirm_match(self, request, pk=None, fact_id=None):
+        self._may_decide_matches(request, "Confirming a match needs the permission to change claims.")
+        claim, match = self._suggested(fact_id)
+        if_match(request, claim)
+        body = serializers.ConfirmMatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        may_review = workflow.can_review(request.user)
+        adopt = body.validated_data.get("adopt_verdict", may_review)
+        if adopt and not may_review:
+            raise PermissionDenied(
+                "Adopting the fact's verdict needs the permission to review claims; send "
+                '{"adopt_verdict": false} to confirm the match without it. Nothing was changed.'
+            )
+        version = expected_version(request, claim)
+        return self._decide(
+            lambda: services.match_confirm(match=match, by=request.user, adopt_verdict=adopt, expected_version=version)
+        )
+
+    @extend_schema(
+        summary="Reject a suggested match (editors)",
+        description="The claim is not that fact (or does not contradict it); the pair is never suggested again. "
+        "Answers with the claim and its new ETag.",
+        request=None,
+        parameters=[FACT_IN_PATH, IF_MATCH],
+        responses={200: serializers.EditorClaimSerializer, 409: DECIDED, 412: STALE, 428: NO_PRECONDITION, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path=rf"matches/(?P<fact_id>{ID_IN_URL})/reject")
+    def reject_match(self, request, pk=None, fact_id=None):
+        self._may_decide_matches(request, "Rejecting a match needs the permission to change claims.")
+        claim, match = self._suggested(fact_id)
+        version = expected_version(request, claim)
+        return self._decide(lambda: services.match_reject(match=match, by=request.user, expected_version=version))
+
+    def _may_decide_matches(self, request, refusal: str) -> None:
+        if not can_see_matches(request.user):
+            self.permission_denied(request, message=refusal, code="permission_denied")
+
+    def _suggested(self, fact_id: str) -> tuple[Claim, FactMatch]:
+        """The claim of the URL and its match with the fact ``fact_id`` (any state); 404s otherwise."""
+        claim = self.get_object()
+        match = None
+        if int(fact_id) <= MAX_ID:
+            match = FactMatch.objects.filter(claim=claim, fact_id=int(fact_id)).select_related("claim").first()
+        if match is None:
+            raise NotFound(f"Claim {claim.pk} has no match with fact {fact_id}.")
+        return claim, match
+
+    def _decide(self, write) -> Response:
+        try:
+            claim = write()
+        except services.StaleVersion as exc:
+            return error_response(status.HTTP_412_PRECONDITION_FAILED, exc.message, exc.code)
+        except services.MatchDecided as exc:
+            return error_response(status.HTTP_409_CONFLICT, exc.message, exc.code)
+        return self._claim_response(claim, status.HTTP_200_OK)
+
     def _append(self, request, serializer_class, service, permission: str, refusal: str) -> Response:
         """Add a note or an evidence item to the claim: checked by ``serializer_class``, written
         by ``service``, answered with the stored item."""
@@ -350,3 +454,92 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return serializers.SourceListSerializer if self.action == "list" else serializers.SourceSerializer
+
+
+FACT_EXAMPLE = {
+    "id": 7, "statement": "Japan approved a record defense budget of $50 billion for 2020.", "kind": "quantitative",
+    "subject": "Japan", "value": "50000000000", "unit": "USD", "qualifier": "exact", "as_of": "2020-01-01",
+    "as_of_precision": "year", "status": "verified", "reviewed_at": "2019-09-02T10:00:00Z",
+    "updated_at": "2019-09-02T10:00:00Z", "claim_count": 1,
+    "first_appearance": {
+        "claim": 12, "source": 1, "source_url": "https://www.strategypage.com/qnd/korea/articles/20190911.aspx",
+        "source_title": "Korea: The Staredown", "source_published_on": "2019-09-11",
+        "quote": "$50 billion", "span_start": 1290, "span_end": 1301, "status": "verified",
+    },
+    "appearances": ["...the first appearance and every other one..."], "score": 0.97,
+}  # fmt: skip
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List or search facts",
+        description="Facts (the checkable statements apart from where they appear), with their verdicts and "
+        "appearances. Anonymous callers see verified facts and their public appearances only. With q, the "
+        'facts that answer the search ("has this been checked?"), best first, each with its score: one page, '
+        "no cursor.",
+        responses={200: serializers.FactSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
+        examples=[OpenApiExample("A search result", value=FACT_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        summary="One fact, with its appearances", responses={200: serializers.FactSerializer, **ERRORS}
+    ),
+)
+class FactViewSet(viewsets.ReadOnlyModelViewSet):
+    """Facts and where they appear. Anonymous callers see verified facts only."""
+
+    queryset = Fact.objects.all()
+    serializer_class = serializers.FactSerializer
+    lookup_value_regex = ID_IN_URL
+    filterset_class = FactFilter
+    pagination_class = ClaimCursorPagination
+    ordering_fields = ["id", "updated_at", "created_at"]
+    filter_backends = [ClaimFilterBackend, StrictOrderingFilter]
+
+    def get_queryset(self):
+        facts = visible(Fact.objects.all(), self.request.user)
+        if self.action == "list":
+            return facts
+        # ClaimReview JSON-LD is published: it lists the public appearances whoever asks.
+        claims = public(Claim.objects.all()) if self.action == "claimreview" else self.visible_claims()
+        return selectors.with_appearances(facts, claims)
+
+    def visible_claims(self):
+        return visible(Claim.objects.all(), self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        facts = self.filter_queryset(self.get_queryset())
+        q = request.query_params.get("q", "").strip()
+        if not q:
+            page = self.paginate_queryset(selectors.with_appearances(facts, self.visible_claims()))
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        if request.query_params.get("ordering", "").strip():
+            raise ValidationError({"ordering": ["Search results come best first; leave out ordering, or q."]})
+        ranked = selectors.fact_search(q, facts=facts, limit=self.paginator.get_page_size(request))
+        scores = dict(ranked)
+        found = {
+            fact.pk: fact
+            for fact in selectors.with_appearances(Fact.objects.filter(pk__in=scores), self.visible_claims())
+        }
+        results = [found[pk] for pk, _ in ranked if pk in found]
+        data = serializers.FactSerializer(
+            results, many=True, context={**self.get_serializer_context(), "scores": scores}
+        ).data
+        return Response({"next": None, "previous": None, "results": data})
+
+    @extend_schema(
+        summary="schema.org ClaimReview JSON-LD of a fact",
+        description="The fact's review; itemReviewed is a Claim listing every public appearance, the first one as "
+        "firstAppearance.",
+        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="claimreview")
+    def claimreview(self, request, pk=None):
+        fact = self.get_object()
+        if fact.status not in serializers.CLAIM_REVIEW_RATINGS or fact.reviewed_at is None:
+            return error_response(
+                status.HTTP_404_NOT_FOUND,
+                f"Fact {fact.pk} has no review yet (it is {fact.get_status_display().lower()}).",
+                "not_reviewed",
+            )
+        url = request.build_absolute_uri(f"/api/facts/{fact.pk}/")
+        return Response(serializers.fact_review(fact, fact.appearances, url), content_type="application/ld+json")
