@@ -39,10 +39,12 @@ DB_NAME = "claimbook_bench"
 APP, PEER = "127.0.0.1:8810", "127.0.0.1:8811"
 
 
-def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = ()) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, headers: list[str] = (), script: str | None = None) -> dict:
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for header in headers:
         args += ["-H", header]
+    if script:
+        args += ["-s", script]  # a Lua script choosing each request (a rotation of searches)
     args.append(url)
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

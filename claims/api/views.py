@@ -470,13 +470,17 @@ FACT_EXAMPLE = {
 }  # fmt: skip
 
 
+# Results a search (?q=) gives when page_size does not ask for more.
+SEARCH_PAGE_SIZE = 10
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List or search facts",
         description="Facts (the checkable statements apart from where they appear), with their verdicts and "
         "appearances. Anonymous callers see verified facts and their public appearances only. With q, the "
         'facts that answer the search ("has this been checked?"), best first, each with its score: one page, '
-        "no cursor.",
+        "no cursor, the best 10 unless page_size asks for more.",
         responses={200: serializers.FactSerializer(many=True), 400: ERRORS[400], 404: ERRORS[404]},
         examples=[OpenApiExample("A search result", value=FACT_EXAMPLE, response_only=True)],
     ),
@@ -514,7 +518,10 @@ class FactViewSet(viewsets.ReadOnlyModelViewSet):
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         if request.query_params.get("ordering", "").strip():
             raise ValidationError({"ordering": ["Search results come best first; leave out ordering, or q."]})
-        ranked = selectors.fact_search(q, facts=facts, limit=self.paginator.get_page_size(request))
+        # A search answers with its best few (page_size asks for more): what "has this been checked?" reads.
+        asked = request.query_params.get(self.paginator.page_size_query_param, "").strip()
+        limit = self.paginator.get_page_size(request) if asked else SEARCH_PAGE_SIZE
+        ranked = selectors.fact_search(q, facts=facts, limit=limit)
         scores = dict(ranked)
         found = {
             fact.pk: fact
