@@ -71,6 +71,9 @@ WINDOW = 4.0
 # How many statements' words a process keeps at hand (a few megabytes): the facts compared most.
 CACHED_TEXTS = 50_000
 
+# Units whose figures are never rounded: 2019 is not "about 2020", the eighth is not the ninth.
+EXACT_UNITS = frozenset({"year", "ordinal"})
+
 # Units that say little about what is measured: agreement in them needs the words to agree too.
 GENERIC_UNITS = frozenset({"count", "ordinal", "year", "percent", "ratio", "point"})
 
@@ -179,9 +182,10 @@ def bounds(
     reaches PLAUSIBLE times past)."""
     factor = scale(unit)[1] if factor is None else factor
     center = float(value) * factor
-    slack = rounding(value)
-    if qualifier == "about":
-        slack = max(slack, ABOUT)
+    if unit in EXACT_UNITS:  # "about 2016" is a year either way at most
+        slack = 1 / abs(float(value)) if qualifier == "about" and value else 0.0
+    else:
+        slack = max(rounding(value), ABOUT) if qualifier == "about" else rounding(value)
     low, high = sorted((center * (1 - slack), center * (1 + slack)))
     if qualifier in ("more_than", "at_least"):
         high = math.inf if strict or center <= 0 else center * PLAUSIBLE

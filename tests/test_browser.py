@@ -200,3 +200,56 @@ def test_an_editor_confirms_a_known_fact_and_the_claim_takes_its_verdict(page, n
     assert page.inner_text(".field-status_label .readonly").strip() == "Verified"
     claim.refresh_from_db()
     assert (claim.status, claim.fact_id, claim.reviewed_by.username) == ("verified", known.fact_id, "editor")
+
+
+FOLLOW_UP = (
+    "SEOUL, Dec. 5, 2019 - South Korea will spend an average of $49 billion a year on its military "
+    "from 2020 to 2024, the defense ministry said on Thursday.\n\n"
+    "Standard MLRS rockets have a calibre of 240mm, according to an army manual.\n"
+)
+
+
+def test_a_new_article_is_proposed_matched_confirmed_and_its_fact_found_by_consumers(page, newsroom, tmp_path):
+    from datetime import date
+
+    from rest_framework.test import APIClient
+
+    from claims import services
+    from claims.models import FactMatch
+
+    source = services.source_import(
+        text=FOLLOW_UP, title="Seoul's five-year plan", publisher="Test Wire", url="https://wire.example/seoul-plan",
+        published_on=date(2019, 12, 5),
+    ).source  # fmt: skip
+    log_in(page)
+    # The editor proposes claims for the new article from the source list.
+    page.goto("/admin/claims/source/")
+    page.check(f"input[name=_selected_action][value='{source.pk}']")
+    page.select_option("select[name=action]", "propose_claims")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist li")
+    assert "may repeat a known fact, 1 contradict one." in page.inner_text(".messagelist")
+    budget = Claim.objects.get(source=source, quote="$49 billion")
+    calibre = Claim.objects.get(source=source, quote="240mm")
+    # The best suggestion for each is the seed's fact: $49 billion a year (verified), 227mm (verified).
+    best = {
+        claim.quote: FactMatch.objects.filter(claim=claim).order_by("-score").values_list("fact_id", "relation")[0]
+        for claim in (budget, calibre)
+    }
+    assert best == {"$49 billion": (89, "same"), "240mm": (72, "conflicts")}
+
+    page.goto(f"/admin/claims/claim/{calibre.pk}/change/")
+    assert "This claim conflicts with fact 72" in page.inner_text("body")
+    page.goto(f"/admin/claims/claim/{budget.pk}/change/")
+    screenshot(page, "known-facts-confirm", tmp_path)
+    page.locator(".cb-facts li", has_text="fact 89").locator(
+        "button:text-is('Confirm and take its verdict: Verified')"
+    ).click()
+    page.wait_for_selector(".messagelist .success")
+    budget.refresh_from_db()
+    assert (budget.fact_id, budget.status) == (89, "verified")
+
+    # A consumer asks "has this been checked?" and finds the fact with every appearance, the new one too.
+    found = APIClient().get("/api/facts/", {"q": "South Korea military spending 2020 to 2024"}).json()["results"]
+    assert found[0]["id"] == 89
+    assert {a["claim"] for a in found[0]["appearances"]} >= {89, budget.pk}
