@@ -168,6 +168,30 @@ class Precision(models.TextChoices):
     DECADE = "decade", "decade"
 
 
+def statement_field(help_text: str) -> models.TextField:
+    """What a claim or a fact says, restated so it stands alone."""
+    return models.TextField(
+        "statement", max_length=STATEMENT_MAX_CHARS, validators=[MaxLengthValidator(STATEMENT_MAX_CHARS)],
+        help_text=help_text,
+    )  # fmt: skip
+
+
+def kind_field() -> models.CharField:
+    return models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+
+
+def unit_field() -> models.CharField:
+    return models.CharField("unit", max_length=20, choices=Unit.choices, blank=True, validators=[validate_unit])
+
+
+def qualifier_field() -> models.CharField:
+    return models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
+
+
+def precision_field() -> models.CharField:
+    return models.CharField("as-of precision", max_length=10, choices=Precision.choices, blank=True)
+
+
 class Fact(models.Model):
     """The checkable statement itself, apart from where it appears (schema.org's ``Claim``).
 
@@ -179,20 +203,16 @@ class Fact(models.Model):
     Kind = Kind
     Status = workflow.Status
 
-    statement = models.TextField(
-        "statement",
-        max_length=STATEMENT_MAX_CHARS,
-        validators=[MaxLengthValidator(STATEMENT_MAX_CHARS)],
-        help_text='The fact stated so it stands alone, e.g. "Japan approved a record defense budget of '
-        '$50 billion for 2020."',
+    statement = statement_field(
+        'The fact stated so it stands alone, e.g. "Japan approved a record defense budget of $50 billion for 2020."'
     )
-    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+    kind = kind_field()
     subject = models.CharField("subject", max_length=200, blank=True, help_text='What the fact is about, e.g. "Japan".')
     value = figure_field("value", help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion.")
-    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True, validators=[validate_unit])
-    qualifier = models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
+    unit = unit_field()
+    qualifier = qualifier_field()
     as_of = models.DateField("as of", null=True, blank=True, help_text="The date the figure refers to.")
-    as_of_precision = models.CharField("as-of precision", max_length=10, choices=Precision.choices, blank=True)
+    as_of_precision = precision_field()
     status = models.CharField(
         "verdict",
         max_length=20,
@@ -295,14 +315,10 @@ class Claim(models.Model):
     suffix = models.CharField(
         "suffix", max_length=spans.CONTEXT_LENGTH, blank=True, editable=False, help_text="Text just after the quote."
     )
-    statement = models.TextField(
-        "statement",
-        max_length=STATEMENT_MAX_CHARS,
-        validators=[MaxLengthValidator(STATEMENT_MAX_CHARS)],
-        help_text='The claim restated so it stands alone, e.g. "Japan approved a record defense budget of '
-        '$50 billion for 2020."',
+    statement = statement_field(
+        'The claim restated so it stands alone, e.g. "Japan approved a record defense budget of $50 billion for 2020."'
     )
-    kind = models.CharField("kind", max_length=20, choices=Kind.choices, default=Kind.QUANTITATIVE)
+    kind = kind_field()
     subject = models.CharField(
         "subject", max_length=200, blank=True, help_text='What the claim is about, e.g. "Japan" or "KN-25".'
     )
@@ -311,15 +327,15 @@ class Claim(models.Model):
         help_text="The figure, in the unit below, e.g. 50000000000 for $50 billion. Below 10^18, at most 15 "
         "significant digits and 6 decimal places (what every supported database stores exactly).",
     )
-    unit = models.CharField("unit", max_length=20, choices=Unit.choices, blank=True, validators=[validate_unit])
-    qualifier = models.CharField("qualifier", max_length=20, choices=Qualifier.choices, blank=True)
+    unit = unit_field()
+    qualifier = qualifier_field()
     as_of = models.DateField(
         "as of",
         null=True,
         blank=True,
         help_text="The date the figure refers to; with precision 'year', 2020-01-01 means 2020.",
     )
-    as_of_precision = models.CharField("as-of precision", max_length=10, choices=Precision.choices, blank=True)
+    as_of_precision = precision_field()
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.UNREVIEWED, db_index=True)
     origin = models.CharField("origin", max_length=20, choices=Origin.choices, default=Origin.EDITOR)
     confidence = models.FloatField(

@@ -4,18 +4,11 @@ quantity and verdict (a dismissed candidate's fact has none)."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.test_migration_repair import migrate
 
 BEFORE = [("claims", "0010_evidence_url_validator")]
 AFTER = [("claims", "0011_facts")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.fixture

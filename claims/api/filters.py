@@ -49,13 +49,11 @@ class FilterSet(django_filters.FilterSet):
         return cls._form_class
 
 
-class ClaimFilter(FilterSet):
-    status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
+class StatementFilter(FilterSet):
+    """What claims and facts are both filtered by: what they say and their quantity."""
+
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
     unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
-    source = django_filters.NumberFilter(
-        field_name="source_id", min_value=1, max_value=MAX_ID, decimal_places=0, help_text="ID of the source, e.g. 1."
-    )
     subject = django_filters.CharFilter(
         lookup_expr="iexact",
         max_length=Claim._meta.get_field("subject").max_length,
@@ -63,6 +61,13 @@ class ClaimFilter(FilterSet):
     )
     value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
     value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
+
+
+class ClaimFilter(StatementFilter):
+    status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
+    source = django_filters.NumberFilter(
+        field_name="source_id", min_value=1, max_value=MAX_ID, decimal_places=0, help_text="ID of the source, e.g. 1."
+    )
     as_of_after = django_filters.DateFilter(field_name="as_of", lookup_expr="gte")
     as_of_before = django_filters.DateFilter(field_name="as_of", lookup_expr="lte")
     updated_after = UTCDateTimeFilter(
@@ -140,20 +145,11 @@ class DaysFilter(django_filters.NumberFilter):
     field_class = DaysField
 
 
-class FactFilter(FilterSet):
+class FactFilter(StatementFilter):
     """The claim list's filters, on facts (``status`` is the fact's verdict), and those of the
     "has this been checked?" search. ``q`` itself is not a filter: the view ranks by it."""
 
     status = django_filters.ChoiceFilter(choices=FACT_STATUSES, help_text="The fact's verdict.")
-    kind = django_filters.ChoiceFilter(choices=Fact.Kind.choices)
-    unit = django_filters.ChoiceFilter(choices=Claim.Unit.choices)
-    subject = django_filters.CharFilter(
-        lookup_expr="iexact",
-        max_length=Fact._meta.get_field("subject").max_length,
-        help_text='Exact subject, any case, e.g. "Japan".',
-    )
-    value_min = django_filters.NumberFilter(field_name="value", lookup_expr="gte")
-    value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
     updated_after = UTCDateTimeFilter(
         field_name="updated_at", lookup_expr="gt", help_text="Only facts changed strictly after this time (ISO 8601)."
     )
