@@ -431,7 +431,7 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
         if adopt and not workflow.can_review(request.user):
             self.message_user(request, ADOPT_REFUSED, messages.ERROR)
             return back
-        before = claim.status
+        before, fact_before = claim.status, match.fact.status
         try:
             if decision == "confirm":
                 updated = services.match_confirm(match=match, by=request.user, adopt_verdict=adopt,
@@ -443,7 +443,8 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
         except services.MatchDecided as exc:
             self.message_user(request, exc.message, messages.WARNING)
         else:
-            self.message_user(request, decided_message(match, decision, before, updated), messages.SUCCESS)
+            fact_took = Fact.objects.filter(pk=match.fact_id).exclude(status=fact_before).exists()
+            self.message_user(request, decided_message(match, decision, before, updated, fact_took), messages.SUCCESS)
         return back
 
 
@@ -470,6 +471,11 @@ def match_buttons(match: FactMatch, claim: Claim, *, may_review: bool) -> list[t
             label = f"Confirm and take its verdict: {workflow.Status(verdict).label}"
             buttons.append(("confirm", "yes", label, "cb-confirm"))
         buttons.append(("confirm", "no", "Confirm without the verdict", "cb-confirm-plain"))
+    elif verdict not in workflow.REVIEWED and claim.status in workflow.REVIEWED:
+        if may_review:
+            label = f"Confirm and give the fact this claim's verdict: {workflow.Status(claim.status).label}"
+            buttons.append(("confirm", "yes", label, "cb-confirm"))
+        buttons.append(("confirm", "no", "Confirm without the verdict", "cb-confirm-plain"))
     else:
         buttons.append(("confirm", "no", "Confirm: the same fact", "cb-confirm"))
     return [*buttons, ("reject", "", "Reject: not this fact", "cb-reject")]
@@ -478,7 +484,7 @@ def match_buttons(match: FactMatch, claim: Claim, *, may_review: bool) -> list[t
 NOT_AGAIN = "the suggestion is rejected and will not be made again."
 
 
-def decided_message(match: FactMatch, decision: str, before: str, claim: Claim) -> str:
+def decided_message(match: FactMatch, decision: str, before: str, claim: Claim, fact_took: bool = False) -> str:
     """What the editor is told after deciding on a suggestion."""
     fact = match.fact_id
     if decision == "reject":
@@ -493,6 +499,8 @@ def decided_message(match: FactMatch, decision: str, before: str, claim: Claim) 
     status = workflow.Status(claim.status).label
     if claim.status != before:
         return f"Claim {claim.pk} is now an appearance of fact {fact} and takes its verdict: {status}."
+    if fact_took:
+        return f"Claim {claim.pk} is now an appearance of fact {fact}, which takes its verdict: {status}."
     return f"Claim {claim.pk} is now an appearance of fact {fact}; its status stays {status}."
 
 

@@ -737,10 +737,11 @@ def match_confirm(
 ) -> Claim:
     """An editor confirms a suggestion.
 
-    ``same``: the claim becomes an appearance of the fact. When the fact has a verdict the claim
-    takes it (``adopt_verdict``), with a note naming the fact and its reviewer; when only the claim
-    has one, the fact takes it. ``conflicts``: the editor has seen the contradiction; the flag on
-    both sides is lifted and the claim keeps a note naming the fact.
+    ``same``: the claim becomes an appearance of the fact. With ``adopt_verdict`` (which callers
+    offer only to reviewers) their verdicts are settled: when the fact has one the claim takes it,
+    with a note naming the fact and its reviewer; when only the claim has one, the fact and its
+    other appearances take it. Without it no verdict changes. ``conflicts``: the editor has seen
+    the contradiction; the flag on both sides is lifted and the claim keeps a note naming the fact.
     """
     with transaction.atomic():
         claim, match = _lock_match(match, expected_version)
@@ -778,7 +779,7 @@ def _join(claim: Claim, fact: Fact, by: User | None, *, adopt_verdict: bool) -> 
             f"; the claim takes the fact's verdict, {Claim.Status(fact.status).label.lower()}, given by {reviewer}"
             f" (it was {was})"
         )
-    elif fact.status not in workflow.REVIEWED and claim.status in workflow.REVIEWED:
+    elif fact.status not in workflow.REVIEWED and claim.status in workflow.REVIEWED and adopt_verdict:
         claim.save()  # the fact takes the claim's verdict, as if given now
         _fact_follows(claim, Claim.Status.IN_REVIEW, by)
         text += f"; the fact takes this claim's verdict, {Claim.Status(claim.status).label.lower()}"

@@ -236,3 +236,23 @@ def test_proposing_claims_for_an_article_suggests_the_known_facts_it_repeats(edi
     assert ("$48.6 billion", 85, "same") in suggested
     assert ("about 205 miles", 56, "same") in suggested  # about 330 km
     assert f"{len({m.claim_id for m in report.suggested})} may repeat a known fact" in report.summary()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("adopt", [True, False], ids=["adopting", "plain"])
+def test_confirming_a_claim_with_a_verdict_onto_a_fact_without_one_gives_the_fact_that_verdict(editor, adopt):
+    first = claim_on(FIRST, "$50 billion", by=editor, value=Decimal("50000000000"))
+    restated = claim_on(SECOND, "$49.7 billion", by=editor, value=Decimal("49700000000"))
+    services.claim_transition(claim=restated, to="in_review", by=editor)
+    services.claim_transition(claim=restated, to="verified", by=editor, note="The cabinet's paper says so.")
+    match = FactMatch.objects.get(claim=restated, fact=first.fact_id)
+
+    services.match_confirm(match=match, by=editor, adopt_verdict=adopt)
+
+    first.refresh_from_db()
+    restated.refresh_from_db()
+    assert restated.fact_id == first.fact_id
+    # With adopt_verdict (offered to reviewers) the fact and its other appearances take the verdict;
+    # a plain confirm moves no verdict.
+    expected = "verified" if adopt else "unreviewed"
+    assert (first.fact.status, first.status, restated.status) == (expected, expected, "verified")
