@@ -85,11 +85,12 @@ def load_text(name: str) -> tuple[str, list[Marked]]:
 def load_demo() -> tuple[str, list[Marked], list[Marked]]:
     """The seed text, its quantitative claims, and every claim that is not dismissed."""
     rows = json.loads((ROOT / "fixtures" / "demo.json").read_text(encoding="utf-8"))
-    text = next(row["fields"]["text"] for row in rows if row["model"] == "claims.source")
+    seed = next(row for row in rows if row["model"] == "claims.source" and row["pk"] == 1)
+    text = seed["fields"]["text"]
     quantitative, claims = [], []
     for row in rows:
         fields = row["fields"]
-        if row["model"] != "claims.claim" or fields["status"] == "dismissed":
+        if row["model"] != "claims.claim" or fields["source"] != seed["pk"] or fields["status"] == "dismissed":
             continue
         value = None if fields["value"] is None else Decimal(fields["value"])
         marked = Marked(fields["span_start"], fields["span_end"], value, f"#{row['pk']} {fields['quote']!r} {value}")
