@@ -211,8 +211,9 @@ def _facts_alike(item: matching.Checkable, facts: QuerySet[Fact]) -> list[dict]:
 
 
 WORDS_SCANNED = 500
-# Words of a statement the full-text query asks for, at most: the longest, which say most.
-SEARCH_TERMS = 6
+# Words of a statement the full-text query asks for, at most: the longest, which say most (six
+# words, fifteen pairs, took a p99 of 50 ms per claim on 100,000 facts; four take 43 ms).
+SEARCH_TERMS = 4
 
 
 def search_query(text: str) -> str:
