@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_API_BODY_BYTES": 1024 * 1024,
     # Networks whose peers may say a request came over HTTPS (X-Forwarded-Proto); none without proxies.
     "TRUSTED_PROXIES": (),
+    # Seconds an anonymous "has this been checked?" search (/api/facts/?q=) is answered from the
+    # cache: public results may lag a verdict by this much; 0 turns it off. Editors are never cached.
+    "SEARCH_CACHE_SECONDS": 30,
 }
 
 
@@ -45,6 +48,7 @@ class ClaimbookSettings:
     MAX_CANDIDATES_PER_SOURCE: int
     MAX_API_BODY_BYTES: int
     TRUSTED_PROXIES: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    SEARCH_CACHE_SECONDS: int
 
     def __init__(self, defaults: dict[str, Any] | None = None) -> None:
         self.defaults = DEFAULTS if defaults is None else defaults

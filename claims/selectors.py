@@ -141,10 +141,15 @@ def checkable_of(instance: Claim | Fact) -> matching.Checkable:
 
 
 def fact_candidates(
-    item: matching.Checkable, *, exclude: Iterable[int] = (), facts: QuerySet[Fact] | None = None
+    item: matching.Checkable,
+    *,
+    exclude: Iterable[int] = (),
+    facts: QuerySet[Fact] | None = None,
+    by_value: bool = True,
 ) -> list[tuple[int, matching.Checkable]]:
     """The known facts worth scoring for ``item``; ``facts`` narrows where they are looked for
-    (a search: the facts its caller may see and its filters keep).
+    (a search: the facts its caller may see and its filters keep); without ``by_value``, only
+    facts sharing its words (a search scores no fact that holds none of them).
 
     On PostgreSQL: for a figure, the facts whose values lie nearest in each comparable unit (the
     (unit, value) index) and, among the facts within matching's window of its value, those sharing
@@ -155,7 +160,8 @@ def fact_candidates(
     if connection.vendor != "postgresql":
         rows = list(pool.values(*FACT_COLUMNS))
     elif item.quantitative:
-        rows = _facts_near(item, pool) + _facts_alike(item, pool.filter(_window(item)))
+        near = _facts_near(item, pool) if by_value else []
+        rows = near + _facts_alike(item, pool.filter(_window(item)))
     else:
         rows = _facts_alike(item, pool)
     found: dict[int, dict] = {}
@@ -222,7 +228,9 @@ def search_query(text: str) -> str:
     is in half the facts, and the subject is compared apart."""
     terms: set[str] = set()
     for word in matching.words(text) - matching.parties(text):
-        terms.update(part for part in re.split(r"[^a-z0-9]+", word) if len(part) >= 3)
+        terms.update(
+            part for part in re.split(r"[^a-z0-9]+", word) if len(part) >= 3 and part not in matching.STOPWORDS
+        )
     chosen = sorted(terms, key=lambda term: (-len(term), term))[:SEARCH_TERMS]
     if len(chosen) < 2:
         return " | ".join(chosen)
@@ -403,7 +411,7 @@ def fact_search(q: str, *, facts: QuerySet[Fact], limit: int) -> list[tuple[int,
     uses (``fact_candidates``); every score from ``matching.search_score``."""
     item = search_checkable(q)
     scored = []
-    for pk, fact in fact_candidates(item, facts=facts):
+    for pk, fact in fact_candidates(item, facts=facts, by_value=False):
         score = matching.search_score(item, fact)
         if score is not None and score >= SEARCH_FROM:
             scored.append((pk, score))

@@ -293,4 +293,7 @@ CLAIMBOOK = {
     ),
     "MAX_API_BODY_BYTES": env_int("CLAIMBOOK_MAX_API_BODY_BYTES", claimbook_defaults["MAX_API_BODY_BYTES"], minimum=1),
     "TRUSTED_PROXIES": TRUSTED_PROXIES,
+    "SEARCH_CACHE_SECONDS": env_int(
+        "CLAIMBOOK_SEARCH_CACHE_SECONDS", claimbook_defaults["SEARCH_CACHE_SECONDS"], minimum=0
+    ),
 }

@@ -514,3 +514,26 @@ def test_a_time_with_an_offset_past_what_postgresql_takes_is_read_in_utc(api, ur
     response = api.get(url, {"updated_after": "0793-11-03T17:56:04-19:14"})
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+# -- the search cache ----------------------------------------------------------------------------
+
+
+def test_an_anonymous_search_is_answered_from_the_cache_for_its_seconds_and_an_editors_never(
+    api, editor_api, editor, reviewer, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.CLAIMBOOK = {**settings.CLAIMBOOK, "SEARCH_CACHE_SECONDS": 30}
+    claim = verified_claim(reviewer)
+    search = {"q": "Japan defense budget 2020"}
+    first = api.get("/api/facts/", search).json()["results"]
+    assert [fact["id"] for fact in first] == [claim.fact_id]
+
+    # The verdict is taken back: an editor sees it at once, the public within the cache's seconds.
+    services.claim_transition(claim=claim, to="in_review", by=editor, note="A new budget paper came out.")
+    assert api.get("/api/facts/", search).json()["results"] == first
+    assert [fact["status"] for fact in editor_api.get("/api/facts/", search).json()["results"]] == ["in_review"]
+    cache.clear()  # the seconds have passed
+    assert api.get("/api/facts/", search).json()["results"] == []

@@ -1,5 +1,9 @@
 """Thin API views: validate, call a service or a selector, serialize."""
 
+import hashlib
+import json
+
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
@@ -15,10 +19,12 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from claims import selectors, services, workflow
+from claims.conf import claimbook_settings
 from claims.models import Claim, Fact, FactMatch, Source
 from claims.params import MAX_ID
 from claims.views import write_transaction
@@ -518,6 +524,11 @@ class FactViewSet(viewsets.ReadOnlyModelViewSet):
             return self.get_paginated_response(self.get_serializer(page, many=True).data)
         if request.query_params.get("ordering", "").strip():
             raise ValidationError({"ordering": ["Search results come best first; leave out ordering, or q."]})
+        # Public searches repeat: an anonymous one is answered from the cache for a few seconds.
+        seconds = claimbook_settings.SEARCH_CACHE_SECONDS if not request.user.is_authenticated else 0
+        key = "claimbook:fact-search:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        if seconds and (cached := cache.get(key)) is not None:
+            return Response(cached)
         # A search answers with its best few (page_size asks for more): what "has this been checked?" reads.
         asked = request.query_params.get(self.paginator.page_size_query_param, "").strip()
         limit = self.paginator.get_page_size(request) if asked else SEARCH_PAGE_SIZE
@@ -531,7 +542,10 @@ class FactViewSet(viewsets.ReadOnlyModelViewSet):
         data = serializers.FactSerializer(
             results, many=True, context={**self.get_serializer_context(), "scores": scores}
         ).data
-        return Response({"next": None, "previous": None, "results": data})
+        payload = {"next": None, "previous": None, "results": data}
+        if seconds:
+            cache.set(key, json.loads(JSONRenderer().render(payload)), seconds)
+        return Response(payload)
 
     @extend_schema(
         summary="schema.org ClaimReview JSON-LD of a fact",
