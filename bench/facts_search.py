@@ -6,6 +6,7 @@ time, each request asking the next of 60 searches: the labelled matching set's s
 to their first words, as a reader would type them, anonymous (the public facts).
 
 .venv/bin/python bench/facts_search.py [--database claimbook_bench] [--seconds 20] [--connections 8]
+    [--cache-seconds 30]
 """
 
 import argparse
@@ -35,8 +36,14 @@ def main() -> None:
     parser.add_argument("--database", default="claimbook_bench")
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--cache-seconds",
+        default="0",
+        help="CLAIMBOOK_SEARCH_CACHE_SECONDS for the server (default 0: every search computed)",
+    )
     args = parser.parse_args()
-    env = {"DATABASE_URL": f"{PG}/{args.database}", "DEBUG": "0", "CLAIMBOOK_ANON_THROTTLE_RATE": ""}
+    env = {"DATABASE_URL": f"{PG}/{args.database}", "DEBUG": "0", "CLAIMBOOK_ANON_THROTTLE_RATE": "",
+           "CLAIMBOOK_SEARCH_CACHE_SECONDS": args.cache_seconds}  # fmt: skip
     paths = [f"/api/facts/?q={urllib.parse.quote(q)}" for q in searches()]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("paths = " + json.dumps(paths).replace("[", "{").replace("]", "}") + "\n")
@@ -52,7 +59,8 @@ def main() -> None:
     finally:
         stop(app)
     print(
-        f"/api/facts/?q= ({len(paths)} searches, {found} with results), {args.connections} connections, "
+        f"/api/facts/?q= ({len(paths)} searches, {found} with results, cache {args.cache_seconds} s), "
+        f"{args.connections} connections, "
         f"{args.seconds} s: {result['rps']:.0f} requests/s, p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, "
         f"{result['errors']} errors"
     )

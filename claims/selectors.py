@@ -159,9 +159,11 @@ def fact_candidates(
     pool = (Fact.objects.all() if facts is None else facts).exclude(pk__in=set(exclude)).order_by()
     if connection.vendor != "postgresql":
         rows = list(pool.values(*FACT_COLUMNS))
+    elif item.quantitative and by_value:
+        rows = _facts_near(item, pool) + _facts_alike(item, pool.filter(_window(item)))
     elif item.quantitative:
-        near = _facts_near(item, pool) if by_value else []
-        rows = near + _facts_alike(item, pool.filter(_window(item)))
+        # Within a figure's window one shared word is enough: the window is what narrows them.
+        rows = _facts_alike(item, pool.filter(_window(item)), pairs=False)
     else:
         rows = _facts_alike(item, pool)
     found: dict[int, dict] = {}
@@ -193,11 +195,11 @@ def _facts_near(item: matching.Checkable, facts: QuerySet[Fact]) -> list[dict]:
     return list(walks[0].union(*walks[1:], all=True))
 
 
-def _facts_alike(item: matching.Checkable, facts: QuerySet[Fact]) -> list[dict]:
+def _facts_alike(item: matching.Checkable, facts: QuerySet[Fact], *, pairs: bool = True) -> list[dict]:
     """The facts of ``facts`` sharing two of ``item``'s words (or its one word), best ranked first.
     Ranking reads every row it ranks, so it ranks the first WORDS_SCANNED facts holding the words:
     on a large database the words of a common measure are in thousands of facts."""
-    query = search_query(item.statement)
+    query = search_query(item.statement, pairs=pairs)
     if not query:
         return []
     holding = facts.filter(RawSQL("claims_fact.search_vector @@ to_tsquery('english', %s)", [query], BooleanField()))
@@ -222,17 +224,17 @@ WORDS_SCANNED = 500
 SEARCH_TERMS = 4
 
 
-def search_query(text: str) -> str:
-    """A tsquery for facts sharing at least two of ``text``'s content words, or its one word:
-    "(defense & budget) | (defense & record) | ...". Names of subjects are left out: "North Korea"
-    is in half the facts, and the subject is compared apart."""
+def search_query(text: str, *, pairs: bool = True) -> str:
+    """A tsquery for facts sharing at least two of ``text``'s content words (``pairs``), or one of
+    them: "(defense & budget) | (defense & record) | ...". Names of subjects are left out: "North
+    Korea" is in half the facts, and the subject is compared apart."""
     terms: set[str] = set()
     for word in matching.words(text) - matching.parties(text):
         terms.update(
             part for part in re.split(r"[^a-z0-9]+", word) if len(part) >= 3 and part not in matching.STOPWORDS
         )
     chosen = sorted(terms, key=lambda term: (-len(term), term))[:SEARCH_TERMS]
-    if len(chosen) < 2:
+    if len(chosen) < 2 or not pairs:
         return " | ".join(chosen)
     return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(sorted(chosen), 2))
 
