@@ -216,7 +216,7 @@ class Fact(models.Model):
     status = models.CharField(
         "verdict",
         max_length=20,
-        choices=Status.choices,
+        choices=workflow.FACT_STATUS_CHOICES,  # a fact is never dismissed
         default=Status.UNREVIEWED,
         db_index=True,
         help_text="The fact's verdict, which every confirmed appearance shows.",

@@ -173,6 +173,10 @@ def verdict_outlived(status: str, *, substance_changed: bool = False, evidence_l
     return evidence_left == 0 and Status(status) in VERDICTS
 
 
+# A fact's verdict: any status but "dismissed", which says a candidate is no claim, not that a fact is wrong.
+FACT_STATUS_CHOICES = [(value, label) for value, label in Status.choices if value != Status.DISMISSED]
+
+
 def fact_status(claim_status: str) -> Status:
     """A fact's verdict for the status of the appearance it follows: the same, except that a
     dismissed candidate gives no verdict (a fact is never dismissed)."""

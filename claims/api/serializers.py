@@ -245,8 +245,7 @@ def _review(statement: str, verdict: str, reviewed_at: datetime, appearances: li
 # -- facts and the matches suggested for a claim ------------------------------------------------
 
 
-# A fact's verdict is never "dismissed": dismissing a candidate says nothing of the fact.
-FACT_STATUSES = [(value, label) for value, label in workflow.Status.choices if value != workflow.Status.DISMISSED]
+FACT_STATUSES = workflow.FACT_STATUS_CHOICES
 
 
 class AppearanceSerializer(serializers.ModelSerializer):
