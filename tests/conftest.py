@@ -143,3 +143,12 @@ def before_the_claim_list_reads(monkeypatch):
         monkeypatch.setattr(claim_json, "readable", readable)
 
     return install
+
+
+@pytest.fixture(autouse=True)
+def fresh_claimbook_settings():
+    """Every test reads CLAIMBOOK as its settings are: a setting deleted in an earlier test sent no
+    setting_changed, so what Claimbook read then could otherwise outlive it."""
+    from claims.conf import claimbook_settings
+
+    claimbook_settings.reload()
