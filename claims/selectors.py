@@ -239,9 +239,11 @@ def search_query(text: str, *, pairs: bool = True) -> str:
     return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(sorted(chosen), 2))
 
 
-def fact_suggestions(item: matching.Checkable, *, exclude: Iterable[int] = ()) -> list[tuple[int, matching.Match]]:
-    """The facts matching suggests for ``item``, best first."""
-    return matching.rank(item, fact_candidates(item, exclude=exclude))
+def fact_suggestions(
+    item: matching.Checkable, *, exclude: Iterable[int] = (), facts: QuerySet[Fact] | None = None
+) -> list[tuple[int, matching.Match]]:
+    """The facts of ``facts`` (all by default) matching suggests for ``item``, best first."""
+    return matching.rank(item, fact_candidates(item, exclude=exclude, facts=facts))
 
 
 # -- facts in the admin: what an editor decides on ------------------------------------------

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import extraction, selectors, spans, validators, workflow
+from . import extraction, matching, selectors, spans, validators, workflow
 from .conf import claimbook_settings
 from .models import (
     FACT_FIELDS,
@@ -572,7 +572,7 @@ def source_propose_claims(
                 claim.fact = fact
             # One insert per batch, with one history row each (a claim at a time was 8 ms apiece).
             report.created = bulk_create_with_history(report.created, Claim, batch_size=500, default_user=by)
-            report.suggested = match_suggest(claims=report.created, exclude={fact.pk for fact in facts})
+            report.suggested = match_suggest(claims=report.created, known_before=min(fact.pk for fact in facts))
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -690,13 +690,14 @@ def _drop_if_orphaned(fact_id: int) -> None:
         Fact.objects.filter(pk=fact_id).delete()
 
 
-def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[FactMatch]:
+def match_suggest(*, claims: list[Claim], known_before: int | None = None) -> list[FactMatch]:
     """Rank the known facts for each claim and store the suggestions worth an editor's look.
 
-    A claim's own fact, the facts in ``exclude`` (those made in the same batch) and every pair an
-    editor rejected or confirmed already are left out.
+    A claim's own fact and every pair an editor rejected or confirmed already are left out; with
+    ``known_before``, so is every fact from that id on (a batch's own new facts: one condition on
+    the key, not a list of thousands of ids in every query). Claims that say the same thing are
+    ranked once.
     """
-    excluded = set(exclude)
     decided: defaultdict[int, set[int]] = defaultdict(set)
     for claim_id, fact_id in (
         FactMatch.objects.filter(claim__in=claims)
@@ -704,11 +705,15 @@ def match_suggest(*, claims: list[Claim], exclude: Iterable[int] = ()) -> list[F
         .values_list("claim_id", "fact_id")
     ):
         decided[claim_id].add(fact_id)
+    known = None if known_before is None else Fact.objects.filter(pk__lt=known_before)
+    ranked: dict[tuple[matching.Checkable, frozenset[int]], list[tuple[int, matching.Match]]] = {}
     stored = []
     for claim in claims:
         item = selectors.checkable_of(claim)
-        skip = excluded | decided[claim.pk] | {claim.fact_id}
-        for fact_id, match in selectors.fact_suggestions(item, exclude=skip):
+        skip = frozenset(decided[claim.pk] | {claim.fact_id})
+        if (item, skip) not in ranked:
+            ranked[item, skip] = selectors.fact_suggestions(item, exclude=skip, facts=known)
+        for fact_id, match in ranked[item, skip]:
             stored.append(
                 FactMatch(
                     claim=claim, fact_id=fact_id, relation=match.relation, score=match.score, reasons=match.why[:500]
