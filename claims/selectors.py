@@ -234,9 +234,18 @@ def search_query(text: str, *, pairs: bool = True) -> str:
             part for part in re.split(r"[^a-z0-9]+", word) if len(part) >= 3 and part not in matching.STOPWORDS
         )
     chosen = sorted(terms, key=lambda term: (-len(term), term))[:SEARCH_TERMS]
-    if len(chosen) < 2 or not pairs:
-        return " | ".join(chosen)
-    return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(sorted(chosen), 2))
+    # A fact's tsvector holds its own words, not matching's canonical ones: "defense" is asked for
+    # as any word matching reads as it ("military", "defence").
+    groups = [_spellings(term) for term in sorted(chosen)]
+    if len(groups) < 2 or not pairs:
+        return " | ".join(groups)
+    return " | ".join(f"({a} & {b})" for a, b in itertools.combinations(groups, 2))
+
+
+def _spellings(term: str) -> str:
+    words = {term} | {word for word, canonical in matching.SYNONYMS.items() if canonical == term}
+    words = {re.sub(r"[^a-z0-9]", "", word) for word in words} - {""}
+    return words.pop() if len(words) == 1 else "(" + " | ".join(sorted(words)) + ")"
 
 
 def fact_suggestions(

@@ -251,5 +251,6 @@ def test_a_new_article_is_proposed_matched_confirmed_and_its_fact_found_by_consu
 
     # A consumer asks "has this been checked?" and finds the fact with every appearance, the new one too.
     found = APIClient().get("/api/facts/", {"q": "South Korea military spending 2020 to 2024"}).json()["results"]
-    assert found[0]["id"] == 89
-    assert {a["claim"] for a in found[0]["appearances"]} >= {89, budget.pk}
+    top = {fact["id"]: fact for fact in found[:3]}  # 89 and 90 (the same plan against Japan's) score alike
+    assert 89 in top, [(fact["id"], fact["score"]) for fact in found]
+    assert {a["claim"] for a in top[89]["appearances"]} >= {89, budget.pk}
