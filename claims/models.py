@@ -685,21 +685,23 @@ def anchor_claim(claim: Claim, text: str, digest: str, *, using: str | None = No
     claim.anchored_sha256 = digest
 
 
+def own_fact(claim: Claim) -> Fact:
+    """The fact a claim starts (unsaved): its statement and quantity, and its verdict (a
+    dismissed candidate gives none)."""
+    reviewed = claim.status in workflow.REVIEWED
+    return Fact(
+        **{name: getattr(claim, name) for name in FACT_FIELDS},
+        status=workflow.fact_status(claim.status),
+        reviewed_by_id=claim.reviewed_by_id if reviewed else None,
+        reviewed_at=claim.reviewed_at if reviewed else None,
+    )
+
+
 def facts_for(claims: list[Claim], *, using: str = "default") -> list[Claim]:
     """Give each claim that has none a fact of its own, in one insert: for bulk writes, which send
     no signals."""
     orphans = [claim for claim in claims if claim.fact_id is None]
-    facts = Fact.objects.using(using).bulk_create(
-        [
-            Fact(
-                **{name: getattr(claim, name) for name in FACT_FIELDS},
-                status=workflow.fact_status(claim.status),
-                reviewed_by_id=claim.reviewed_by_id if claim.status in workflow.REVIEWED else None,
-                reviewed_at=claim.reviewed_at if claim.status in workflow.REVIEWED else None,
-            )
-            for claim in orphans
-        ]
-    )
+    facts = Fact.objects.using(using).bulk_create([own_fact(claim) for claim in orphans])
     for claim, fact in zip(orphans, facts, strict=True):
         claim.fact = fact
     return claims

@@ -30,6 +30,7 @@ from .models import (
     Source,
     anchor_claim,
     check_quantity,
+    own_fact,
 )
 
 if TYPE_CHECKING:
@@ -563,7 +564,7 @@ def source_propose_claims(
             # Each candidate starts a fact of its own; matching then suggests the known facts it may
             # repeat or contradict (not those of this batch).
             facts = bulk_create_with_history(
-                [Fact(**{name: getattr(claim, name) for name in FACT_FIELDS}) for claim in report.created],
+                [own_fact(claim) for claim in report.created],
                 Fact,
                 batch_size=500,
                 default_user=by,
@@ -598,12 +599,7 @@ class MatchDecided(Exception):
 
 def _new_fact(claim: Claim, by: User | None) -> Fact:
     """A fact of the claim's own: its statement and quantity, its verdict."""
-    fact = Fact(
-        **{name: getattr(claim, name) for name in FACT_FIELDS},
-        status=workflow.fact_status(claim.status),
-        reviewed_by=claim.reviewed_by if claim.status in workflow.REVIEWED else None,
-        reviewed_at=claim.reviewed_at if claim.status in workflow.REVIEWED else None,
-    )
+    fact = own_fact(claim)
     fact._history_user = by
     fact.save()
     return fact
