@@ -14,6 +14,7 @@ from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import numbers, spans, units, validators, workflow
@@ -168,6 +169,21 @@ class Precision(models.TextChoices):
     DECADE = "decade", "decade"
 
 
+RATIONALE_MAX_CHARS = 5_000
+
+
+def rationale_field() -> models.TextField:
+    """The public reason for a verdict: what was checked and what was found (internal notes stay private)."""
+    return models.TextField(
+        "public rationale",
+        blank=True,
+        max_length=RATIONALE_MAX_CHARS,
+        validators=[MaxLengthValidator(RATIONALE_MAX_CHARS)],
+        help_text="Published with the verdict (ClaimReview reviewBody): what was checked and what was found, e.g. "
+        '"The 2020 budget the Diet approved totals 5.31 trillion yen, about $49 billion: the figure holds."',
+    )
+
+
 def statement_field(help_text: str) -> models.TextField:
     """What a claim or a fact says, restated so it stands alone."""
     return models.TextField(
@@ -231,6 +247,7 @@ class Fact(models.Model):
         on_delete=models.PROTECT,
     )
     reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True, editable=False)
+    rationale = rationale_field()
     created_at = models.DateTimeField("created at", auto_now_add=True)
     updated_at = models.DateTimeField("updated at", auto_now=True, db_index=True)
 
@@ -362,6 +379,7 @@ class Claim(models.Model):
         on_delete=models.PROTECT,
     )
     reviewed_at = models.DateTimeField("reviewed at", null=True, blank=True, editable=False)
+    rationale = rationale_field()
     created_at = models.DateTimeField("created at", auto_now_add=True)
     updated_at = models.DateTimeField("updated at", auto_now=True, db_index=True)
     version = models.PositiveIntegerField(
@@ -595,6 +613,55 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_stance_display()}: {self.title}"
+
+
+class ChangeEvent(models.Model):
+    """One change to the public set, in the order consumers apply them (``claims.publishing``).
+
+    ``published``: a claim entered the public set; ``updated``: its public JSON changed;
+    ``withdrawn``: it left the public set, or its verdict changed (then a ``published`` with the
+    new verdict follows). Written in the transaction of the change; ``seq`` orders them.
+    """
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        UPDATED = "updated", "Updated"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    seq = models.BigAutoField("sequence", primary_key=True, help_text="The event's place in the feed, e.g. 1042.")
+    kind = models.CharField("kind", max_length=20, choices=Kind.choices)
+    # Not a foreign key: a withdrawn claim may be deleted, and its events stay.
+    claim_id = models.PositiveIntegerField("claim", help_text="ID of the claim, e.g. 12.")
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=Claim.Status.choices,
+        blank=True,
+        help_text="The claim's status after the change; empty when the claim was deleted.",
+    )
+    at = models.DateTimeField("at", default=timezone.now)
+    payload = models.JSONField(
+        "public JSON", null=True, blank=True, help_text="The claim as the public sees it; none for a withdrawal."
+    )
+    digest = models.CharField(
+        "digest", max_length=64, blank=True, help_text="SHA-256 of the public JSON: what a change is compared with."
+    )
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = "change event"
+        verbose_name_plural = "change events"
+        indexes = [models.Index(fields=["claim_id", "seq"], name="change_claim_seq_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="withdrawn", payload__isnull=True)
+                | (~models.Q(kind="withdrawn") & models.Q(payload__isnull=False)),
+                name="change_payload_unless_withdrawn",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.seq} {self.kind} claim {self.claim_id}"
 
 
 # -- integrity on every save, fixtures (raw saves) included --------------------------------

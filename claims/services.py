@@ -32,6 +32,7 @@ from .models import (
     check_quantity,
     own_fact,
 )
+from .publishing import changes, touch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 # Fields an editor writes directly; status goes through the workflow, the rest is derived.
 CLAIM_EDITABLE = (
     "span_start", "span_end", "quote", "statement", "kind", "subject", "value", "unit", "qualifier", "as_of",
-    "as_of_precision",
+    "as_of_precision", "rationale",
 )  # fmt: skip
 
 
@@ -90,9 +91,12 @@ class ClaimHasRecord(Exception):
 
 
 def _stamp(claim: Claim, by: User | None) -> None:
-    """Mark a claim as written by ``by``: a new version, and who to name in its history."""
+    """Mark a claim as written by ``by``: a new version, who to name in its history, and a change
+    the public set is brought up to date with before the transaction commits."""
     claim.version += 1
     claim._history_user = by
+    if claim.pk is not None:
+        touch([claim.pk])
 
 
 @dataclass
@@ -140,13 +144,14 @@ def source_import(
             title=title.strip(), publisher=publisher, url=url, published_on=published_on, text=text
         )
         return ImportReport(source=created, created=True)
-    with transaction.atomic():
+    with changes():
         source = Source.objects.select_for_update().get(pk=source.pk)
         for name, value in {"title": title, "publisher": publisher, "published_on": published_on}.items():
             if value:
                 setattr(source, name, value)
         if source.sha256 == spans.sha256_of(text):
             source.save()
+            touch(source.claims.values_list("pk", flat=True))  # its title or date may have changed
             return ImportReport(source=source, unchanged=True)
         return _source_reanchor(source=source, text=text, by=by)
 
@@ -163,7 +168,7 @@ def source_create(*, by: User | None, **fields: Any) -> Source:
         raise TypeError(f"source_create() got fields it does not write: {', '.join(sorted(unknown))}")
     source = Source(**fields)
     source.full_clean(validate_constraints=False)  # sha256 is set on save; the database checks the rest
-    with transaction.atomic():
+    with changes():
         source.save()
     return source
 
@@ -174,17 +179,18 @@ def source_update(*, source: Source, by: User | None, **fields: Any) -> Source:
     unknown = set(fields) - set(SOURCE_EDITABLE)
     if unknown:
         raise TypeError(f"source_update() does not write {', '.join(sorted(unknown))}")
-    with transaction.atomic():
+    with changes():
         for name, value in fields.items():
             setattr(source, name, value)
         source.full_clean(validate_constraints=False)
         source.save()
+        touch(source.claims.values_list("pk", flat=True))  # the claim JSON names its article
     return source
 
 
 def source_delete(*, source: Source, by: User | None) -> None:
     """Delete a source; one with claims is kept (the database protects it)."""
-    with transaction.atomic():
+    with changes():
         source.delete()
 
 
@@ -286,7 +292,7 @@ def claim_transition(
 ) -> Claim:
     """Move ``claim`` through the workflow, optionally with a note, refusing a stale version."""
     _check_note(note)
-    with transaction.atomic():
+    with changes():
         locked = _lock(claim, expected_version)
         _apply_transition(locked, to, by, note)
         _stamp(locked, by)
@@ -307,7 +313,7 @@ def claim_create(*, source: Source, by: User | None, **fields: Any) -> Claim:
     claim = Claim(source=source, origin=Claim.Origin.EDITOR, **fields)
     _full_clean(claim)
     claim._history_user = by
-    with transaction.atomic():
+    with changes():
         claim.fact = _new_fact(claim, by)
         claim.save()
         match_suggest(claims=[claim])
@@ -334,9 +340,10 @@ def claim_update(
     if unknown:
         raise TypeError(f"claim_update() does not write {', '.join(sorted(unknown))}")
     _check_note(note)
-    with transaction.atomic():
+    with changes():
         locked = _lock(claim, expected_version)
         before = {name: getattr(locked, name) for name in workflow.SUBSTANCE_FIELDS}
+        rationale_before = locked.rationale
         span_moved = any(name in data and data[name] != before[name] for name in ("span_start", "span_end"))
         for name, value in data.items():
             setattr(locked, name, value)
@@ -348,7 +355,8 @@ def claim_update(
         after = {name: getattr(locked, name) for name in before}
         changed = workflow.changed_substance(before, after)
         status_change = status is not None and status != locked.status
-        if not changed and not status_change and not workflow.has_words(note):
+        rationale_change = "rationale" in data and data["rationale"] != rationale_before
+        if not changed and not status_change and not rationale_change and not workflow.has_words(note):
             return locked  # nothing to write: same version, no history row
         if status_change:
             _apply_transition(locked, status, by, note)  # type: ignore[arg-type]  # status_change: not None
@@ -360,6 +368,8 @@ def claim_update(
         _fact_moves_with(locked, changed, by)
         _stamp(locked, by)
         locked.save()
+        if rationale_change and not status_change and locked.status in workflow.REVIEWED:
+            _rationale_follows(locked, by)
         if set(changed) & set(FACT_FIELDS):
             match_suggest(claims=[locked])
     return locked
@@ -368,13 +378,14 @@ def claim_update(
 def claim_delete(*, claim: Claim, by: User | None, expected_version: int | None = None) -> None:
     """Delete a claim that has nothing on record (no verdict, notes or evidence), never a newer
     version than the caller saw; any other claim is kept (ClaimHasRecord)."""
-    with transaction.atomic():
+    with changes():
         locked = _lock(claim, expected_version)
         refusal = claim_deletion_refusal(locked)
         if refusal is not None:
             raise refusal
         locked._history_user = by
         fact_id = locked.fact_id
+        touch([locked.pk])
         locked.delete()
         _drop_if_orphaned(fact_id)
 
@@ -390,7 +401,7 @@ def claim_deletion_refusal(claim: Claim) -> ClaimHasRecord | None:
 
 def note_add(*, claim: Claim, by: User | None, body: str) -> ReviewNote:
     """Append a note to a claim (notes are never edited)."""
-    with transaction.atomic():
+    with changes():
         locked = _lock(claim, None)
         note = ReviewNote(claim=locked, author=by, body=body.strip())
         note.full_clean(exclude=["claim", "author"])
@@ -400,31 +411,34 @@ def note_add(*, claim: Claim, by: User | None, body: str) -> ReviewNote:
 
 def evidence_add(*, claim: Claim, by: User | None, **fields: Any) -> Evidence:
     """Record what a reviewer relied on for a claim."""
-    with transaction.atomic():
+    with changes():
         locked = _lock(claim, None)
         evidence = Evidence(claim=locked, added_by=by, **fields)
         evidence.full_clean(exclude=["claim", "added_by"])
         evidence.save()
+        touch([locked.pk])
     return evidence
 
 
 def evidence_update(*, evidence: Evidence, by: User | None, **fields: Any) -> Evidence:
     """Correct what an evidence item records (its URL, stance, the value found, ...)."""
-    with transaction.atomic():
+    with changes():
         _lock(evidence.claim, None)
         for name, value in fields.items():
             setattr(evidence, name, value)
         evidence.full_clean(exclude=["claim", "added_by"])
         evidence.save()
+        touch([evidence.claim_id])
     return evidence
 
 
 def evidence_delete(*, evidence: Evidence, by: User | None) -> Claim:
     """Remove an evidence item. A verdict that loses its last evidence item goes back to review."""
-    with transaction.atomic():
+    with changes():
         locked = _lock(evidence.claim, None)
         title, url = evidence.title, evidence.url
         Evidence.objects.filter(pk=evidence.pk).delete()
+        touch([locked.pk])
         left = locked.evidence.count()
         if workflow.verdict_outlived(locked.status, evidence_left=left):
             _send_back(locked, f"{_who(by)} removed its last evidence item, {workflow.quoted(title)} ({url})")
@@ -524,7 +538,7 @@ def source_propose_claims(
     limit = claimbook_settings.MAX_CANDIDATES_PER_SOURCE
     found = extraction.extract(source.text, default_as_of=source.published_on, limit=limit, progress=progress)
     report = ProposeReport(source=source, capped_at=found.capped_at, limit=limit)
-    with transaction.atomic():
+    with changes():
         claimed = _Claimed(source.claims.values_list("span_start", "span_end", "kind", "value"))
         for candidate in found.candidates:
             if candidate in claimed:
@@ -635,6 +649,7 @@ def _fact_follows(claim: Claim, previous: str, by: User | None) -> None:
         return  # "unreviewed" and "in review" on one appearance say nothing of the fact
     fact.status = workflow.fact_status(claim.status)
     fact.reviewed_by, fact.reviewed_at = claim.reviewed_by, claim.reviewed_at
+    fact.rationale = claim.rationale
     fact._history_user = by
     fact.save()
     if not shared:
@@ -652,6 +667,18 @@ def _fact_follows(claim: Claim, previous: str, by: User | None) -> None:
         )
         other.status = claim.status
         other.reviewed_by, other.reviewed_at = claim.reviewed_by, claim.reviewed_at
+        other.rationale = claim.rationale
+        _stamp(other, by)
+        other.save()
+    if claim.status in workflow.REVIEWED:
+        _rationale_follows(claim, by)
+
+
+def _rationale_follows(claim: Claim, by: User | None) -> None:
+    """The public rationale of a verdict is the fact's: every appearance with that verdict shows it."""
+    Fact.objects.filter(pk=claim.fact_id).exclude(rationale=claim.rationale).update(rationale=claim.rationale)
+    for other in _appearances(claim.fact_id, but=claim).filter(status=claim.status).exclude(rationale=claim.rationale):
+        other.rationale = claim.rationale
         _stamp(other, by)
         other.save()
 
@@ -744,7 +771,7 @@ def match_confirm(
     other appearances take it. Without it no verdict changes. ``conflicts``: the editor has seen
     the contradiction; the flag on both sides is lifted and the claim keeps a note naming the fact.
     """
-    with transaction.atomic():
+    with changes():
         claim, match = _lock_match(match, expected_version)
         fact = Fact.objects.select_for_update(of=("self",)).select_related("reviewed_by").get(pk=match.fact_id)
         _decide(match, FactMatch.State.CONFIRMED, by)
@@ -776,6 +803,7 @@ def _join(claim: Claim, fact: Fact, by: User | None, *, adopt_verdict: bool) -> 
         was = Claim.Status(claim.status).label.lower()
         claim.status = fact.status
         claim.reviewed_by, claim.reviewed_at = by, timezone.now()
+        claim.rationale = fact.rationale
         text += (
             f"; the claim takes the fact's verdict, {Claim.Status(fact.status).label.lower()}, given by {reviewer}"
             f" (it was {was})"
@@ -793,7 +821,7 @@ def _join(claim: Claim, fact: Fact, by: User | None, *, adopt_verdict: bool) -> 
 def match_reject(*, match: FactMatch, by: User | None, expected_version: int | None = None) -> Claim:
     """An editor rejects a suggestion: the claim is not that fact (or does not contradict it), and
     the pair is never suggested again."""
-    with transaction.atomic():
+    with changes():
         claim, match = _lock_match(match, expected_version)
         _decide(match, FactMatch.State.REJECTED, by)
         _stamp(claim, by)
@@ -812,7 +840,7 @@ def fact_update(*, fact: Fact, by: User | None, **fields: Any) -> Fact:
     unknown = set(fields) - set(FACT_EDITABLE)
     if unknown:
         raise TypeError(f"fact_update() does not write {', '.join(sorted(unknown))}")
-    with transaction.atomic():
+    with changes():
         locked = Fact.objects.select_for_update().get(pk=fact.pk)
         changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
         if not changed:

@@ -31,6 +31,9 @@ class Status(TextChoices):
 VERDICTS = frozenset({Status.VERIFIED, Status.DISPUTED, Status.FALSE})
 # Statuses a reviewer has signed: reviewed_by/reviewed_at are set on entering them.
 REVIEWED = VERDICTS | {Status.UNVERIFIABLE}
+# What is published: every claim (and fact) with a verdict, found unverifiable included; never an
+# unreviewed, in-review or dismissed one.
+PUBLIC = REVIEWED
 
 # What a claim says: changing any of these changes what a verdict was given on.
 SUBSTANCE_FIELDS = (

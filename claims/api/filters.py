@@ -16,7 +16,7 @@ from claims import workflow
 from claims.models import Claim, Fact, Source
 from claims.params import MAX_ID, SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, at_most_search_words, check_time
 
-from .permissions import visible
+from .permissions import PUBLIC_STATUSES, can_see_everything, visible
 from .serializers import FACT_STATUSES
 
 # The longest max_age_days accepted: a century (a longer one reaches before any review).
@@ -63,8 +63,16 @@ class StatementFilter(FilterSet):
     value_max = django_filters.NumberFilter(field_name="value", lookup_expr="lte")
 
 
+PUBLIC_STATUS_NAMES = ", ".join(status for status in PUBLIC_STATUSES)
+
+
 class ClaimFilter(StatementFilter):
-    status = django_filters.ChoiceFilter(choices=workflow.Status.choices)
+    status = django_filters.ChoiceFilter(
+        choices=workflow.Status.choices,
+        method="by_status",
+        help_text=f"Claims with this status. Anonymous callers get verified claims unless they ask for another "
+        f"public verdict ({PUBLIC_STATUS_NAMES}).",
+    )
     source = django_filters.NumberFilter(
         field_name="source_id", min_value=1, max_value=MAX_ID, decimal_places=0, help_text="ID of the source, e.g. 1."
     )
@@ -86,6 +94,14 @@ class ClaimFilter(StatementFilter):
     class Meta:
         model = Claim
         fields: list[str] = []
+
+    def by_status(self, queryset, name, value):
+        if value not in PUBLIC_STATUSES and not can_see_everything(getattr(self.request, "user", None)):
+            raise ValidationError(
+                {"status": [f"Claims that are {value} are not public; ask for one of {PUBLIC_STATUS_NAMES}."]},
+                code="not_public",
+            )
+        return queryset.filter(status=value)
 
     def search(self, queryset, name, value):
         value = value.strip()

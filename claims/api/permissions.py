@@ -4,9 +4,11 @@ from rest_framework import permissions
 
 from claims import workflow
 
-# What anonymous callers see: claims and facts with these verdicts (and a fact's appearances only
-# where the claim itself is public). Everyone who may view claims sees everything.
-PUBLIC_STATUSES = (workflow.Status.VERIFIED,)
+# What anonymous callers see: claims and facts with a verdict (and a fact's appearances only where
+# the claim itself is public). Everyone who may view claims sees everything.
+PUBLIC_STATUSES = tuple(sorted(workflow.PUBLIC))
+# What the anonymous claim list returns when it names no status: the verified facts consumers pull.
+DEFAULT_PUBLIC_STATUS = workflow.Status.VERIFIED
 
 
 class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnly):
@@ -22,7 +24,7 @@ class ModelPermissionsOrReadOnly(permissions.DjangoModelPermissionsOrAnonReadOnl
 
 
 def can_see_everything(user) -> bool:
-    """Editors and readers (anyone who may view claims) see every status; others only verified."""
+    """Editors and readers (anyone who may view claims) see every status; others the public ones."""
     return bool(user and user.is_authenticated and user.has_perm("claims.view_claim"))
 
 

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from claims import services, validators, workflow
 from claims.conf import claimbook_settings
-from claims.models import NOTE_MAX_CHARS, Claim, Evidence, Fact, FactMatch, ReviewNote, Source
+from claims.models import NOTE_MAX_CHARS, ChangeEvent, Claim, Evidence, Fact, FactMatch, ReviewNote, Source
 from claims.numbers import plain_decimal
 
 
@@ -140,8 +140,8 @@ class ClaimSerializer(ModelSerializer):
         fields = [
             "id", "source", "source_url", "source_title", "span_start", "span_end", "quote", "prefix", "suffix",
             "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
-            "anchor_state", "origin", "confidence", "evidence", "reviewed_at", "created_at", "updated_at", "version",
-            "fact",
+            "rationale", "anchor_state", "origin", "confidence", "evidence", "reviewed_at", "created_at", "updated_at",
+            "version", "fact",
         ]  # fmt: skip
         read_only_fields = [
             "id", "prefix", "suffix", "status", "anchor_state", "origin", "confidence", "reviewed_at", "created_at",
@@ -290,7 +290,7 @@ class FactSerializer(serializers.ModelSerializer):
         model = Fact
         fields = [
             "id", "statement", "kind", "subject", "value", "unit", "qualifier", "as_of", "as_of_precision", "status",
-            "reviewed_at", "updated_at", "claim_count", "first_appearance", "appearances", "score",
+            "rationale", "reviewed_at", "updated_at", "claim_count", "first_appearance", "appearances", "score",
         ]  # fmt: skip
         # Output only (the view has no write), and not read_only_fields: DRF would drop allow_blank, and the
         # schema would not admit the empty unit of a factual fact.
@@ -351,3 +351,29 @@ CLAIM_REVIEW_RATINGS: dict[str, tuple[int | None, str]] = {
     workflow.Status.FALSE: (1, "False"),
     workflow.Status.UNVERIFIABLE: (None, "Unverifiable"),
 }
+
+
+# -- the change feed ------------------------------------------------------------------------------
+
+
+class ChangeEventSerializer(serializers.ModelSerializer):
+    """One change to the public set (``claims.publishing``)."""
+
+    event = serializers.CharField(source="kind", read_only=True, help_text="published, updated or withdrawn.")
+    claim = serializers.JSONField(
+        source="payload",
+        read_only=True,
+        allow_null=True,
+        help_text="The claim's public JSON after the change, as GET /api/claims/{id}/ gives it; null for a withdrawal.",
+    )
+
+    class Meta:
+        model = ChangeEvent
+        fields = ["seq", "event", "claim_id", "status", "at", "claim"]
+        read_only_fields = fields
+
+
+class ChangeFeedSerializer(serializers.Serializer):
+    results = ChangeEventSerializer(many=True)
+    next = serializers.URLField(help_text="Where to read next: the same feed after the last event of this page.")
+    has_more = serializers.BooleanField(help_text="Whether more events were waiting: read next at once if so.")

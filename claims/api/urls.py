@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from .exceptions import json_404
-from .views import ClaimViewSet, FactViewSet, SourceViewSet
+from .views import ChangeFeedView, ClaimViewSet, FactViewSet, SourceViewSet
 
 DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
@@ -19,6 +19,7 @@ router.register("facts", FactViewSet, basename="fact")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file (script-src 'self' holds); both renderers
     # set styles inline and Redoc runs a blob: worker, so the docs pages allow those two.

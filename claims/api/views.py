@@ -2,10 +2,12 @@
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,12 +20,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.views import APIView
 
-from claims import selectors, services, workflow
+from claims import publishing, selectors, services, workflow
 from claims.conf import claimbook_settings
 from claims.models import Claim, Fact, FactMatch, Source
 from claims.params import MAX_ID
@@ -33,7 +36,7 @@ from . import claim_json, serializers
 from .exceptions import error_response
 from .filters import ClaimFilter, ClaimFilterBackend, FactFilter, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
-from .permissions import can_see_everything, can_see_matches, public, visible
+from .permissions import DEFAULT_PUBLIC_STATUS, can_see_everything, can_see_matches, public, visible
 
 ERRORS = {
     400: OpenApiResponse(serializers.ErrorSerializer, description="Invalid input; errors name each field."),
@@ -155,7 +158,8 @@ class ClaimViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Claims with their spans. Anonymous callers see verified claims only."""
+    """Claims with their spans. Anonymous callers see public claims (those with a verdict); their list
+    is of verified claims unless ``status`` asks for another verdict."""
 
     queryset = Claim.objects.all()
     lookup_value_regex = ID_IN_URL
@@ -167,12 +171,14 @@ class ClaimViewSet(
     filter_backends = [ClaimFilterBackend, StrictOrderingFilter]
 
     def visible_claims(self):
-        """Every claim for editors and readers; verified ones only for anyone else."""
+        """Every claim for editors and readers; the public ones (with a verdict) for anyone else."""
         return visible(Claim.objects.all(), self.request.user)
 
     def list(self, request, *args, **kwargs):
         serializer_class = self.get_serializer_class()
         queryset = self.filter_queryset(self.visible_claims())
+        if not self.editor and not request.query_params.get("status"):
+            queryset = queryset.filter(status=DEFAULT_PUBLIC_STATUS)
         page = self.paginate_queryset(claim_json.readable(queryset, serializer_class=serializer_class))
         return self.get_paginated_response(claim_json.as_json(page, serializer_class=serializer_class))
 
@@ -454,9 +460,13 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
     def get_queryset(self):
+        sources = Source.objects.all()
+        if not can_see_everything(self.request.user):
+            # Anonymous callers see an article once it has a public claim.
+            sources = sources.filter(Exists(public(Claim.objects.filter(source_id=OuterRef("pk")))))
         if self.action == "list":
-            return Source.objects.defer("text").order_by("id")
-        return Source.objects.all()
+            return sources.defer("text").order_by("id")
+        return sources
 
     def get_serializer_class(self):
         return serializers.SourceListSerializer if self.action == "list" else serializers.SourceSerializer
@@ -564,3 +574,52 @@ class FactViewSet(viewsets.ReadOnlyModelViewSet):
             )
         url = request.build_absolute_uri(f"/api/facts/{fact.pk}/")
         return Response(serializers.fact_review(fact, fact.appearances, url), content_type="application/ld+json")
+
+
+# The most events one feed page returns; a consumer asks for more with limit (up to MAX_FEED_LIMIT).
+FEED_LIMIT = 100
+MAX_FEED_LIMIT = 1000
+
+
+def _whole_number(request, name: str, default: int, low: int, high: int, example: int) -> int:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not low <= int(raw) <= high:
+        raise ValidationError({name: [f"Expected a whole number from {low} to {high}, e.g. {example}."]})
+    return int(raw)
+
+
+class ChangeFeedView(APIView):
+    """The change feed: every change to the public set, in an order no reader skips an event of."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        summary="Changes to the public set",
+        description="Every event a consumer needs to mirror the public claims exactly, oldest first: published "
+        "(the claim entered the public set), updated (its public JSON changed), withdrawn (it left the public set, "
+        "or its verdict changed: a published event with the new verdict follows). Start with after=0 and keep "
+        "the seq of the last event you applied; follow next. Events are never skipped: an event becomes visible "
+        "only after every event with a lower seq.",
+        parameters=[
+            OpenApiParameter("after", int, description="The seq of the last event you applied; 0 to start."),
+            OpenApiParameter(
+                "limit", int, description=f"At most this many events, 1 to {MAX_FEED_LIMIT} (default {FEED_LIMIT})."
+            ),
+        ],
+        responses={200: serializers.ChangeFeedSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request):
+        after = _whole_number(request, "after", 0, 0, MAX_ID, 1042)
+        limit = _whole_number(request, "limit", FEED_LIMIT, 1, MAX_FEED_LIMIT, 500)
+        events = publishing.events_after(after, limit)
+        cursor = events[-1].seq if events else after
+        query = {"after": cursor} | ({"limit": limit} if "limit" in request.query_params else {})
+        return Response(
+            {
+                "results": serializers.ChangeEventSerializer(events, many=True).data,
+                "next": request.build_absolute_uri(f"{request.path}?{urlencode(query)}"),
+                "has_more": len(events) == limit,
+            }
+        )
