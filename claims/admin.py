@@ -209,7 +209,7 @@ class ClaimAdmin(GuardedChangeListMixin, exports.SpreadsheetSafeExportActionMixi
     ]  # fmt: skip
     fieldsets = [
         ("Review", {"fields": [("status_label", "reviewed_by", "reviewed_at"), "new_status", "transition_note",
-                               "expected_version"]}),
+                               "rationale", "expected_version"]}),
         *add_fieldsets,
         ("Record", {"classes": ["collapse"], "fields": [("origin", "confidence", "extractor_version"),
                                                         ("anchor_state", "version"), ("prefix", "suffix"),

@@ -33,7 +33,7 @@ class ClaimAdminForm(forms.ModelForm):
         required=False,
         max_length=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Kept as a review note, e.g. what the verdict rests on.",
+        help_text="Kept as an internal review note (never published), e.g. what the verdict rests on.",
     )
 
     may_review = True  # set per request by the admin (workflow.can_review)
@@ -41,6 +41,7 @@ class ClaimAdminForm(forms.ModelForm):
     class Meta:
         model = Claim
         fields = ["source", *services.CLAIM_EDITABLE]  # what an editor writes; the rest is derived
+        widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -57,7 +57,8 @@ def state() -> tuple:
 API_MATRIX = [
     ("get", "/api/claims/", None, (200, 200, 200)),
     ("get", "/api/claims/{verified}/", None, (200, 200, 200)),
-    ("get", "/api/claims/{disputed}/", None, (404, 200, 200)),
+    ("get", "/api/claims/{disputed}/", None, (200, 200, 200)),  # every verdict is public
+    ("get", "/api/claims/{candidate}/", None, (404, 200, 200)),
     ("get", "/api/claims/{verified}/claimreview/", None, (200, 200, 200)),
     ("get", "/api/sources/", None, (200, 200, 200)),
     ("get", "/api/sources/{source}/", None, (200, 200, 200)),

@@ -16,6 +16,7 @@ def test_the_schema_describes_every_endpoint_and_filter():
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
+        "/api/changes/",
         "/api/claims/",
         "/api/claims/{id}/",
         "/api/claims/{id}/claimreview/",

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from claims import services
+from claims import services, workflow
 from claims.models import Claim, Fact, FactMatch, ReviewNote
 from tests.factories import ClaimFactory, SourceFactory, UserFactory
 
@@ -287,8 +287,9 @@ def test_a_fact_shows_its_appearances_first_appearance_first(api, editor, review
     assert response.json() == {
         "id": fact.pk, "statement": "Japan approved a record defense budget of $50 billion for 2020.",
         "kind": "quantitative", "subject": "Japan", "value": "50000000000", "unit": "USD", "qualifier": "exact",
-        "as_of": "2020-01-01", "as_of_precision": "year", "status": "verified", "reviewed_at": "2019-09-14T13:19:00Z",
-        "updated_at": fact.updated_at.isoformat().replace("+00:00", "Z"), "claim_count": 3,
+        "as_of": "2020-01-01", "as_of_precision": "year", "status": "verified", "rationale": "",
+        "reviewed_at": "2019-09-14T13:19:00Z", "updated_at": fact.updated_at.isoformat().replace("+00:00", "Z"),
+        "claim_count": 3,
         "first_appearance": appearance(first), "appearances": [appearance(c) for c in (first, later, undated)],
         "score": None,
     }  # fmt: skip
@@ -383,11 +384,16 @@ def test_a_search_finds_the_fact_a_restatement_asks_about_first(editor_api, demo
     assert all(0.3 <= score <= 1 for score in scores)
 
 
-def test_anonymous_searches_find_verified_facts_only(api, demo):
+def test_anonymous_searches_find_every_public_verdict_and_nothing_unreviewed(api, demo):
     results = api.get("/api/facts/", {"q": "Japan defence budget 2020"}).json()["results"]
-    assert results
-    assert {r["status"] for r in results} == {"verified"}
-    assert "Japan's fiscal 2020 defense budget request is the eighth" in results[0]["statement"]
+    assert {r["status"] for r in results} == {"verified", "disputed", "false"}
+    # "Has this been checked?" finds the disputed $50 billion first: a fact check's verdict, whatever it is.
+    assert (results[0]["statement"], results[0]["status"]) == (
+        "Japan approved a record defense budget of $50 billion for fiscal 2020.",
+        "disputed",
+    )
+    unreviewed = Fact.objects.exclude(status__in=workflow.PUBLIC).values_list("pk", flat=True)
+    assert not {r["id"] for r in results} & set(unreviewed)
 
 
 def test_a_search_with_a_figure_puts_the_agreeing_fact_before_the_contradicting_one(editor_api, reviewer):

@@ -71,11 +71,20 @@ def test_editors_see_every_claim_with_notes_and_reviewer(editor_api, demo):
     ]
 
 
-def test_an_unverified_claim_is_a_404_for_anonymous_callers_not_a_403(api, demo):
-    disputed = demo.claims.filter(status="disputed").first()
-    response = api.get(f"/api/claims/{disputed.pk}/")
+@pytest.mark.parametrize("status", ["unreviewed", "in_review", "dismissed"])
+def test_a_claim_without_a_verdict_is_a_404_for_anonymous_callers_not_a_403(api, demo, status):
+    claim = Claim.objects.filter(status=status).first()
+    response = api.get(f"/api/claims/{claim.pk}/")
     assert response.status_code == 404
     assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+
+@pytest.mark.parametrize("status", ["verified", "disputed", "false", "unverifiable"])
+def test_a_claim_with_any_verdict_is_public(api, demo, status):
+    claim = Claim.objects.filter(status=status).first()
+    response = api.get(f"/api/claims/{claim.pk}/")
+    assert response.status_code == 200
+    assert response.json()["status"] == status
 
 
 def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
@@ -117,6 +126,7 @@ def test_a_claim_carries_its_span_value_evidence_and_an_etag(api, demo):
         "as_of": claim.as_of.isoformat(),
         "as_of_precision": claim.as_of_precision,
         "status": "verified",
+        "rationale": claim.rationale,
         "anchor_state": "exact",
         "origin": "editor",
         "confidence": None,
@@ -159,8 +169,21 @@ def test_filters_return_exactly_the_matching_claims(editor_api, demo, params, ex
     assert sorted(claim["id"] for claim in results) == wanted
 
 
-def test_anonymous_filtering_never_reveals_unverified_claims(api, demo):
-    assert api.get("/api/claims/", {"status": "disputed"}).json()["results"] == []
+@pytest.mark.parametrize("status", ["unreviewed", "in_review", "dismissed"])
+def test_anonymous_filtering_for_a_status_that_is_not_public_is_refused(api, demo, status):
+    response = api.get("/api/claims/", {"status": status})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "status": [f"Claims that are {status} are not public; ask for one of disputed, false, unverifiable, verified."]
+    }
+
+
+def test_the_anonymous_list_gives_verified_claims_unless_asked_for_another_verdict(api, demo):
+    assert {row["status"] for row in every_page(api, "/api/claims/", {"page_size": 500})} == {"verified"}
+    disputed = every_page(api, "/api/claims/", {"status": "disputed", "page_size": 500})
+    assert sorted(row["id"] for row in disputed) == sorted(
+        Claim.objects.filter(status="disputed").values_list("pk", flat=True)
+    )
 
 
 def test_full_text_search_finds_claims_by_words(editor_api, demo):
@@ -321,10 +344,20 @@ def test_anonymous_callers_are_throttled_with_a_json_429(api, settings):
 
 
 def assert_list_equals_serializer(client, user, as_editor: bool) -> int:
+    from claims.api.permissions import PUBLIC_STATUSES
     from claims.api.serializers import ClaimSerializer, EditorClaimSerializer
     from claims.api.views import ClaimViewSet
 
-    listed = {row["id"]: row for row in every_page(client, "/api/claims/", {"page_size": 500})}
+    if as_editor:
+        listed = {row["id"]: row for row in every_page(client, "/api/claims/", {"page_size": 500})}
+    else:  # the anonymous list gives one verdict at a time, verified unless asked
+        listed = {}
+        for verdict in PUBLIC_STATUSES:
+            listed |= {
+                row["id"]: row for row in every_page(client, "/api/claims/", {"page_size": 500, "status": verdict})
+            }
+        default = every_page(client, "/api/claims/", {"page_size": 500})
+        assert [row["id"] for row in default] == sorted(pk for pk, row in listed.items() if row["status"] == "verified")
     view = ClaimViewSet()
     view.request = type(
         "Request", (), {"user": user if as_editor else type("Anon", (), {"is_authenticated": False})()}
@@ -345,7 +378,7 @@ def test_the_list_rows_are_exactly_what_the_claim_serializer_gives(demo, editor,
     client = APIClient()
     if as_editor:
         client.force_authenticate(editor)
-    assert assert_list_equals_serializer(client, editor, as_editor) == (170 if as_editor else 72)
+    assert assert_list_equals_serializer(client, editor, as_editor) == (170 if as_editor else 126)
 
 
 def test_the_list_writes_edge_values_exactly_as_the_serializer(editor_api, editor):

@@ -47,6 +47,7 @@ def test_an_editor_creates_a_claim_and_the_quote_is_read_from_the_span(editor_ap
         "as_of": None,
         "as_of_precision": "",
         "status": "unreviewed",
+        "rationale": "",
         "anchor_state": "exact",
         "origin": "editor",
         "confidence": None,
