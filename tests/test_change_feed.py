@@ -241,3 +241,17 @@ def test_a_page_of_the_feed_says_whether_more_is_waiting_and_where_to_read_next(
     last = publishing.last_seq()
     tail = feed(last)
     assert tail == {"results": [], "next": f"http://testserver/api/changes/?after={last}", "has_more": False}
+
+
+def test_publish_changes_writes_the_events_a_bulk_load_left_out(editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    claim = ClaimFactory(status=workflow.Status.VERIFIED)  # written without a service: no event
+    out = StringIO()
+    call_command("publish_changes", stdout=out)
+    assert out.getvalue() == "1 change event written.\n"
+    assert events() == [("published", claim.pk, "verified")]
+    call_command("publish_changes", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "0 change events written."
