@@ -676,7 +676,11 @@ def _fact_follows(claim: Claim, previous: str, by: User | None) -> None:
 
 def _rationale_follows(claim: Claim, by: User | None) -> None:
     """The public rationale of a verdict is the fact's: every appearance with that verdict shows it."""
-    Fact.objects.filter(pk=claim.fact_id).exclude(rationale=claim.rationale).update(rationale=claim.rationale)
+    fact = Fact.objects.select_for_update().get(pk=claim.fact_id)
+    if fact.rationale != claim.rationale:
+        fact.rationale = claim.rationale
+        fact._history_user = by
+        fact.save()
     for other in _appearances(claim.fact_id, but=claim).filter(status=claim.status).exclude(rationale=claim.rationale):
         other.rationale = claim.rationale
         _stamp(other, by)

@@ -255,3 +255,15 @@ def test_publish_changes_writes_the_events_a_bulk_load_left_out(editor):
     assert events() == [("published", claim.pk, "verified")]
     call_command("publish_changes", stdout=out)
     assert out.getvalue().splitlines()[-1] == "0 change events written."
+
+
+def test_a_rationale_is_the_facts_every_appearance_with_the_verdict_shows_it(editor):
+    first = ClaimFactory()
+    second = ClaimFactory(source=SourceFactory(), fact=first.fact)
+    first = verify(first, editor)
+    services.claim_update(claim=first, by=editor, data={"rationale": "The Diet approved 5.31 trillion yen."})
+    second.refresh_from_db()
+    first.fact.refresh_from_db()
+    assert second.rationale == first.fact.rationale == "The Diet approved 5.31 trillion yen."
+    assert first.fact.history.first().rationale == "The Diet approved 5.31 trillion yen."
+    assert events()[-2:] == [("updated", first.pk, "verified"), ("updated", second.pk, "verified")]
