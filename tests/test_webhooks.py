@@ -637,3 +637,30 @@ def test_every_event_arrives_through_failures_a_killed_worker_and_a_database_res
     record_property("webhook_delivery", counts)
     print("webhook delivery proof:", json.dumps(counts))
     assert counts["total_s"] < 60
+
+
+# -- backups ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("include_secrets", [False, True], ids=["default", "include-secrets"])
+def test_a_backup_holds_an_endpoints_signing_secret_only_with_include_secrets(delivery, tmp_path, include_secrets):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "claimbook.xml"
+    out, err = StringIO(), StringIO()
+    call_command("backup", str(path), *(["--include-secrets"] if include_secrets else []), stdout=out, stderr=err)
+    written = path.read_text(encoding="utf-8")
+    assert (delivery.endpoint.secret in written, delivery.msg_id in written) == (include_secrets, include_secrets)
+    assert 'model="claims.changeevent"' in written  # the feed itself is no secret
+    if include_secrets:
+        assert err.getvalue() == (
+            f"{path} holds password hashes, API tokens and webhook signing secrets: "
+            "keep it where only you can read it.\n"
+        )
+    else:
+        assert out.getvalue().splitlines()[-1] == (
+            "The webhook endpoint and its deliveries are not in it either (each endpoint holds its signing secret): "
+            "register them again after a restore, or back up with --include-secrets."
+        )
