@@ -1008,10 +1008,17 @@ def webhook_delivery_attempt(
         except ValidationError as exc:
             answer = webhooks.Answer(None, f"not sent: {exc.messages[0]}", 0)
         else:
-            body = webhooks.body_of(delivery.payload)
-            headers = webhooks.signed_headers(secret=endpoint.secret, msg_id=delivery.msg_id, body=body, now=sent_at)
             send = post or webhooks.post
-            answer = send(endpoint.url, body=body, headers=headers, timeout=claimbook_settings.WEBHOOK_TIMEOUT_SECONDS)
+            try:
+                body = webhooks.body_of(delivery.payload)
+                headers = webhooks.signed_headers(
+                    secret=endpoint.secret, msg_id=delivery.msg_id, body=body, now=sent_at
+                )
+                answer = send(
+                    endpoint.url, body=body, headers=headers, timeout=claimbook_settings.WEBHOOK_TIMEOUT_SECONDS
+                )
+            except Exception as exc:  # a secret that cannot sign, say: this attempt fails, and says why
+                answer = webhooks.Answer(None, f"not sent: {type(exc).__name__}: {exc}"[:1000], 0)
     attempts = delivery.attempts + 1
     done = timezone.now()
     fields: dict[str, Any] = {
