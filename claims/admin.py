@@ -657,7 +657,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The outbox and its log: read-only; "Send again" makes deliveries pending, due now."""
 
-    list_display = ["msg_id", "endpoint", "event_link", "state", "attempts", "last_status_code", "next_attempt_at"]
+    list_display = ["msg_id", "endpoint", "event_summary", "state", "attempts", "last_status_code", "next_attempt_at"]
     list_filter = ["state", "endpoint"]
     search_fields = ["msg_id", "endpoint__url"]
     list_select_related = ["endpoint", "event"]
@@ -675,7 +675,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         return False  # the log stays
 
     @admin.display(description="event", ordering="event")
-    def event_link(self, obj):
+    def event_summary(self, obj):
         return str(obj.event)
 
     @admin.display(description="payload")

@@ -44,7 +44,9 @@ def new_msg_id() -> str:
     return f"msg_{uuid.uuid4().hex}"
 
 
-def payload_for(*, kind: str, seq: int, claim_id: int, status: str, at: datetime, claim: Any, now: datetime) -> dict:
+def payload_for(
+    *, kind: str, seq: int, claim_id: int, status: str, at: datetime, claim: Any, now: datetime
+) -> dict[str, Any]:
     """The body of one event: its type and time, and the change feed's item for it in ``data``."""
     return {
         "type": EVENT_TYPES[kind],
@@ -60,7 +62,7 @@ def payload_for(*, kind: str, seq: int, claim_id: int, status: str, at: datetime
     }
 
 
-def body_of(payload: dict) -> bytes:
+def body_of(payload: dict[str, Any]) -> bytes:
     """The exact bytes sent (and signed): compact JSON, keys in the stored order."""
     return orjson.dumps(payload)
 
