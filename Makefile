@@ -20,14 +20,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 install: $(VENV)/.installed
 
-# SQLite, the demo fixture, a demo editor account; then serve until Ctrl-C.
+# SQLite, the demo fixture, a demo editor account; then serve, with the webhook worker
+# (manage.py run_huey, its queue in huey.sqlite3) in the background, until Ctrl-C stops both.
 # DEBUG=1: local use (runserver serves the static files, the committed local-only key is used).
 demo: install
 	DEBUG=1 DATABASE_URL= $(PY) manage.py migrate --noinput
 	DEBUG=1 DATABASE_URL= $(PY) manage.py loaddata demo
 	DEBUG=1 DATABASE_URL= $(PY) manage.py setup_demo --url http://$(HOST):$(PORT)/admin/
-	@echo "Serving Claimbook at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	DEBUG=1 DATABASE_URL= $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving Claimbook at http://$(HOST):$(PORT)/ with the webhook worker (Ctrl-C stops both)"
+	DEBUG=1 DATABASE_URL= REDIS_URL= sh -c '$(PY) manage.py run_huey & worker=$$!; \
+		trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+		$(PY) manage.py runserver $(HOST):$(PORT)'
 
 # The browser tests drive Debian's Chromium; installed here when missing (root or sudo).
 browser-deps:

@@ -3,8 +3,10 @@ the known facts a claim may repeat or contradict (editors confirm or reject each
 
 Declarations and delegation only: rules live in workflow, spans and services (every write),
 the list's filters and guards in admin_lists, exports in exports, the article's HTML in
-article_html.
+article_html. Webhook endpoints are registered here, and the outbox read with its delivery log.
 """
+
+import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -26,8 +28,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import exports, selectors, services, validators, workflow
 from .admin_lists import FactConflictFilter, GuardedChangeListMixin, HasEvidenceFilter, InConflictFilter, ReviewerFilter
 from .article_html import SUGGESTION_LABELS, render_pieces
-from .forms import ClaimAdminForm
-from .models import Claim, Evidence, Fact, FactMatch, ReviewNote, Source
+from .forms import ClaimAdminForm, WebhookEndpointForm
+from .models import (
+    Claim,
+    DeliveryAttempt,
+    Evidence,
+    Fact,
+    FactMatch,
+    ReviewNote,
+    Source,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .numbers import plain_decimal
 
 # A URL typed without a scheme is taken as https, not http.
@@ -582,3 +594,97 @@ def copy_into(instance, created) -> None:
     instance.pk = created.pk
     instance.refresh_from_db()
     instance._state.adding = False
+
+
+# -- webhooks: endpoints (who may register them: the claims.*_webhookendpoint permissions) and the
+# delivery log -----------------------------------------------------------------------------------
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "description", "subscribed", "active", "delivery_counts", "created_at"]
+    list_filter = ["active"]
+    search_fields = ["url", "description"]
+    readonly_fields = ["secret", "created_by", "created_at"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["url", "description", "event_types", "active"]
+        return fields if obj is None else [*fields, "secret", "created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                delivered=Count("deliveries", filter=models.Q(deliveries__state=WebhookDelivery.State.DELIVERED)),
+                pending=Count("deliveries", filter=models.Q(deliveries__state=WebhookDelivery.State.PENDING)),
+                failed=Count("deliveries", filter=models.Q(deliveries__state=WebhookDelivery.State.FAILED)),
+            )
+        )
+
+    @admin.display(description="event types")
+    def subscribed(self, obj):
+        return ", ".join(obj.event_types)
+
+    @admin.display(description="deliveries")
+    def delivery_counts(self, obj):
+        return f"{obj.delivered} delivered, {obj.pending} pending, {obj.failed} failed"
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in services.WEBHOOK_ENDPOINT_EDITABLE}
+        if change:
+            copy_into(obj, services.webhook_endpoint_update(endpoint=obj, by=request.user, **fields))
+        else:
+            copy_into(obj, services.webhook_endpoint_create(by=request.user, **fields))
+
+
+class DeliveryAttemptInline(admin.TabularInline):
+    model = DeliveryAttempt
+    verbose_name_plural = "delivery log"
+    fields = readonly_fields = ("at", "status_code", "error", "duration_ms")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The outbox and its log: read-only; "Send again" makes deliveries pending, due now."""
+
+    list_display = ["msg_id", "endpoint", "event_summary", "state", "attempts", "last_status_code", "next_attempt_at"]
+    list_filter = ["state", "endpoint"]
+    search_fields = ["msg_id", "endpoint__url"]
+    list_select_related = ["endpoint", "event"]
+    fields = readonly_fields = (
+        "msg_id", "endpoint", "event", "state", "attempts", "next_attempt_at", "locked_until", "last_status_code",
+        "last_error", "delivered_at", "created_at", "payload_json",
+    )  # fmt: skip
+    inlines = [DeliveryAttemptInline]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False  # the outbox is written with the events
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the log stays
+
+    @admin.display(description="event", ordering="event")
+    def event_summary(self, obj):
+        return str(obj.event)
+
+    @admin.display(description="payload")
+    def payload_json(self, obj):
+        return format_html("<pre>{}</pre>", json.dumps(obj.payload, indent=2, ensure_ascii=False))
+
+    @admin.action(description="Send again", permissions=["change"])
+    def send_again(self, request, queryset):
+        count = services.webhook_deliveries_resend(deliveries=queryset, by=request.user)
+        self.message_user(
+            request, f"{count} deliver{'y' if count == 1 else 'ies'} will be sent again now.", messages.SUCCESS
+        )

@@ -34,6 +34,18 @@ DEFAULTS: dict[str, Any] = {
     # Seconds an anonymous "has this been checked?" search (/api/facts/?q=) is answered from the
     # cache: public results may lag a verdict by this much; 0 turns it off. Editors are never cached.
     "SEARCH_CACHE_SECONDS": 30,
+    # When a failed webhook delivery is tried again: the wait after each failed attempt (s, m, h, d), each
+    # with up to 10% jitter; after the last the delivery is failed. The default is the Standard Webhooks
+    # schedule: 8 attempts over 27 hours 35 minutes.
+    "WEBHOOK_RETRY_SCHEDULE": "5s 5m 30m 2h 5h 10h 10h",
+    # Seconds a webhook endpoint has to answer one delivery before it counts as failed.
+    "WEBHOOK_TIMEOUT_SECONDS": 10,
+    # Seconds a worker holds a delivery while it sends it; another worker may take it over after that
+    # (a worker killed mid-delivery). Longer than the timeout, so a slow answer is never sent twice.
+    "WEBHOOK_LEASE_SECONDS": 60,
+    # Whether webhook endpoints may be on loopback, private, link-local or reserved addresses: for
+    # tests and local demos only; production leaves it off (a registered URL must not reach the inside).
+    "WEBHOOK_ALLOW_PRIVATE": False,
 }
 
 
@@ -49,6 +61,10 @@ class ClaimbookSettings:
     MAX_API_BODY_BYTES: int
     TRUSTED_PROXIES: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
     SEARCH_CACHE_SECONDS: int
+    WEBHOOK_RETRY_SCHEDULE: str
+    WEBHOOK_TIMEOUT_SECONDS: int
+    WEBHOOK_LEASE_SECONDS: int
+    WEBHOOK_ALLOW_PRIVATE: bool
 
     def __init__(self, defaults: dict[str, Any] | None = None) -> None:
         self.defaults = DEFAULTS if defaults is None else defaults

@@ -1,10 +1,12 @@
-"""The claim form of the admin: the span check, the workflow and the version guard."""
+"""The admin's forms: the claim's (the span check, the workflow and the version guard) and the
+webhook endpoint's (its address checked as deliveries will be)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import services, workflow
-from .models import NOTE_MAX_CHARS, Claim
+from . import services, webhooks, workflow
+from .conf import claimbook_settings
+from .models import NOTE_MAX_CHARS, Claim, WebhookEndpoint
 
 
 def new_evidence_count(data, prefix: str = "evidence") -> int:
@@ -86,3 +88,31 @@ class ClaimAdminForm(forms.ModelForm):
             except workflow.TransitionError as exc:
                 self.add_error("new_status", ValidationError(exc.message, code=exc.code))
         return cleaned
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    """An endpoint's URL (http or https, on a public address) and the kinds of change it is sent."""
+
+    url = forms.URLField(
+        label="URL",
+        max_length=2000,
+        assume_scheme="https",  # a URL typed without a scheme is taken as https
+        help_text=WebhookEndpoint._meta.get_field("url").help_text,
+        widget=forms.URLInput(attrs={"size": 80}),
+    )
+    event_types = forms.MultipleChoiceField(
+        label="Event types",
+        choices=[(kind, f"{kind} ({name})") for kind, name in webhooks.EVENT_TYPES.items()],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(webhooks.EVENT_TYPES),
+        help_text="Which changes to the public set this endpoint is sent.",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["url", "description", "event_types", "active"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        webhooks.check_url(url, allow_private=claimbook_settings.WEBHOOK_ALLOW_PRIVATE)
+        return url

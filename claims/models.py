@@ -664,6 +664,128 @@ class ChangeEvent(models.Model):
         return f"#{self.seq} {self.kind} claim {self.claim_id}"
 
 
+class WebhookEndpoint(models.Model):
+    """A consumer's URL that is sent every event of the kinds it subscribes to, signed with its
+    secret as the Standard Webhooks specification says (``claims.webhooks``)."""
+
+    url = models.URLField(
+        "URL",
+        max_length=2000,
+        help_text="Where the events are POSTed, http or https, e.g. https://consumer.example/hooks/claimbook. "
+        "Loopback, private and link-local addresses are refused.",
+    )
+    description = models.CharField(
+        "description", max_length=200, blank=True, help_text='Whose endpoint this is, e.g. "Newsroom mirror".'
+    )
+    secret = models.CharField(
+        "signing secret",
+        max_length=100,
+        editable=False,
+        help_text="whsec_ and 24 random bytes in base64, made when the endpoint is registered; the consumer "
+        "verifies each webhook-signature with it.",
+    )
+    event_types = models.JSONField(
+        "event types",
+        default=list,
+        help_text='The kinds of change sent, a subset of ["published", "updated", "withdrawn"].',
+    )
+    active = models.BooleanField("active", default=True, help_text="Inactive endpoints are sent nothing new.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="registered by",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The editor who registered the endpoint.",
+    )
+    created_at = models.DateTimeField("registered at", default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "webhook endpoint"
+        verbose_name_plural = "webhook endpoints"
+
+    def __str__(self):
+        return self.description or self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event to send to one endpoint: the outbox row, written in the transaction of the change,
+    and what became of it. Every attempt sends the same ``msg_id`` (``webhook-id``) and payload."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DELIVERED = "delivered", "Delivered"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name="endpoint", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        ChangeEvent, verbose_name="event", on_delete=models.CASCADE, related_name="webhook_deliveries"
+    )
+    msg_id = models.CharField(
+        "message ID",
+        max_length=64,
+        unique=True,
+        help_text="Sent as webhook-id with every attempt, so a consumer drops duplicates, "
+        "e.g. msg_5f0c2a9e41b84d7c9a3e2f61d0b7c8a4.",
+    )
+    payload = models.JSONField("payload", help_text="The JSON body sent, written once with the row.")
+    state = models.CharField("state", max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField("attempts", default=0, help_text="Attempts made so far, e.g. 2.")
+    next_attempt_at = models.DateTimeField(
+        "next attempt at", default=timezone.now, help_text="When the worker sends it next (pending only)."
+    )
+    locked_until = models.DateTimeField(
+        "leased until",
+        null=True,
+        blank=True,
+        help_text="A worker is sending it until then; after that another may take it over.",
+    )
+    last_status_code = models.PositiveIntegerField(
+        "last status code", null=True, blank=True, help_text="The HTTP status of the last answer, e.g. 500."
+    )
+    last_error = models.TextField(
+        "last error", blank=True, help_text='Why the last attempt failed, e.g. "timed out after 10 s".'
+    )
+    delivered_at = models.DateTimeField("delivered at", null=True, blank=True)
+    created_at = models.DateTimeField("created at", default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "webhook delivery"
+        verbose_name_plural = "webhook deliveries"
+        constraints = [models.UniqueConstraint(fields=["endpoint", "event"], name="webhook_delivery_once_per_event")]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.msg_id} to {self.endpoint}"
+
+
+class DeliveryAttempt(models.Model):
+    """One POST of a delivery and its answer: the delivery log."""
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, verbose_name="delivery", on_delete=models.CASCADE, related_name="attempt_log"
+    )
+    at = models.DateTimeField("at", default=timezone.now)
+    status_code = models.PositiveIntegerField(
+        "status code", null=True, blank=True, help_text="The HTTP status answered; empty when none came, e.g. 200."
+    )
+    error = models.TextField("error", blank=True, help_text='Why it failed, e.g. "HTTP 500"; empty on success.')
+    duration_ms = models.PositiveIntegerField("duration (ms)", help_text="From sending to the answer, e.g. 84.")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "delivery attempt"
+        verbose_name_plural = "delivery attempts"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
 # -- integrity on every save, fixtures (raw saves) included --------------------------------
 # A SpanError is a ValueError, so ``loaddata`` reports it as
 # "Could not load claims.Claim(pk=7): <reason>" and rolls the whole fixture back.

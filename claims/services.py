@@ -9,30 +9,35 @@ import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import extraction, matching, selectors, spans, validators, workflow
+from . import extraction, matching, selectors, spans, validators, webhooks, workflow
 from .conf import claimbook_settings
 from .models import (
     FACT_FIELDS,
+    ChangeEvent,
     Claim,
+    DeliveryAttempt,
     Evidence,
     Fact,
     FactMatch,
     ReviewNote,
     Source,
+    WebhookDelivery,
+    WebhookEndpoint,
     anchor_claim,
     check_quantity,
     own_fact,
 )
-from .publishing import changes, touch
+from .publishing import changes, events_written, touch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -855,3 +860,203 @@ def fact_update(*, fact: Fact, by: User | None, **fields: Any) -> Fact:
         locked._history_user = by
         locked.save()
     return locked
+
+
+# -- webhooks: endpoints, the outbox, and one attempt at a delivery ----------------------------
+
+WEBHOOK_ENDPOINT_EDITABLE = ("url", "description", "event_types", "active")
+
+
+def _check_event_types(event_types: Any) -> list[str]:
+    known = list(webhooks.EVENT_TYPES)
+    if not isinstance(event_types, list | tuple) or not event_types or not set(event_types) <= set(known):
+        raise ValidationError(
+            {
+                "event_types": ValidationError(
+                    "Event types must be one or more of %(known)s, got %(given)r.",
+                    code="webhook_event_types",
+                    params={"known": ", ".join(known), "given": event_types},
+                )
+            }
+        )
+    return [kind for kind in known if kind in event_types]  # in a stable order, once each
+
+
+def _check_webhook_url(url: str) -> None:
+    try:
+        webhooks.check_url(url, allow_private=claimbook_settings.WEBHOOK_ALLOW_PRIVATE)
+    except ValidationError as exc:
+        raise ValidationError({"url": exc}) from None
+
+
+def webhook_endpoint_create(
+    *, url: str, event_types: list[str], by: User | None, description: str = "", active: bool = True
+) -> WebhookEndpoint:
+    """Register an endpoint with a new signing secret; its URL must be http(s) on a public address."""
+    endpoint = WebhookEndpoint(
+        url=url,
+        description=description,
+        event_types=_check_event_types(event_types),
+        active=active,
+        created_by=by,
+        secret=webhooks.new_secret(),
+    )
+    endpoint.full_clean()
+    _check_webhook_url(url)
+    endpoint.save()
+    return endpoint
+
+
+def webhook_endpoint_update(*, endpoint: WebhookEndpoint, by: User | None, **fields: Any) -> WebhookEndpoint:
+    """Change an endpoint's URL, description, event types or active flag (never its secret)."""
+    unknown = set(fields) - set(WEBHOOK_ENDPOINT_EDITABLE)
+    if unknown:
+        raise TypeError(f"webhook_endpoint_update() does not write {', '.join(sorted(unknown))}")
+    if "event_types" in fields:
+        fields["event_types"] = _check_event_types(fields["event_types"])
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean()
+        if "url" in fields:
+            _check_webhook_url(locked.url)
+        locked.save()
+    return locked
+
+
+def _enqueue_on_commit(deliveries: list[tuple[int, datetime]]) -> None:
+    """Hand the deliveries to the worker once the transaction that wrote them commits."""
+    from . import tasks  # the task queue is configured by Django's settings; imported when first used
+
+    if deliveries:
+        transaction.on_commit(lambda: tasks.enqueue(deliveries))
+
+
+def webhook_outbox_write(*, events: list[ChangeEvent]) -> list[WebhookDelivery]:
+    """Write one delivery per event and active endpoint subscribed to its kind, in the caller's
+    transaction (the one writing the events): they commit, or roll back, together."""
+    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True).order_by("pk")]
+    if not endpoints or not events:
+        return []
+    now = timezone.now()
+    deliveries = [
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event,
+            msg_id=webhooks.new_msg_id(),
+            payload=webhooks.payload_for(
+                kind=event.kind,
+                seq=event.seq,
+                claim_id=event.claim_id,
+                status=event.status,
+                at=event.at,
+                claim=event.payload,
+                now=now,
+            ),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for event in events
+        for endpoint in endpoints
+        if event.kind in endpoint.event_types
+    ]
+    written = WebhookDelivery.objects.bulk_create(deliveries)
+    if any(delivery.pk is None for delivery in written):  # bulk_create sets pks on PostgreSQL and SQLite 3.35+
+        written = list(WebhookDelivery.objects.filter(msg_id__in=[d.msg_id for d in deliveries]).order_by("pk"))
+    _enqueue_on_commit([(delivery.pk, now) for delivery in written])
+    return written
+
+
+def _on_events_written(sender: Any, *, events: list[ChangeEvent], **kwargs: Any) -> None:
+    webhook_outbox_write(events=events)
+
+
+events_written.connect(_on_events_written, dispatch_uid="claims.webhook_outbox")
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What one run of the delivery task did, and when it should run again (None: not by it)."""
+
+    outcome: str  # "delivered", "retry", "failed", "leased" (another worker holds it), "not_due"
+    run_again_at: datetime | None = None
+
+
+def webhook_delivery_attempt(
+    *, delivery_id: int, post: Callable[..., webhooks.Answer] | None = None
+) -> DeliveryOutcome:
+    """Send a due delivery once: take its lease, POST it signed, log the attempt, and mark it
+    delivered (2xx), due again later (the retry schedule) or failed (the schedule spent).
+
+    The lease is a conditional UPDATE, so two workers (or a task enqueued twice) never send it at
+    once; a worker killed while sending leaves a lease that expires, and then it is sent again,
+    with the same ``webhook-id``. No transaction is held open during the POST.
+    """
+    now = timezone.now()
+    lease = timedelta(seconds=claimbook_settings.WEBHOOK_LEASE_SECONDS)
+    due = WebhookDelivery.objects.filter(pk=delivery_id, state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)
+    if not due.filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now)).update(locked_until=now + lease):
+        held = due.exclude(locked_until__isnull=True).values_list("locked_until", flat=True).first()
+        if held is not None:
+            return DeliveryOutcome("leased", run_again_at=held + timedelta(seconds=1))
+        return DeliveryOutcome("not_due")
+    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    sent_at = timezone.now()
+    if not endpoint.active:
+        answer = webhooks.Answer(None, "the endpoint was deactivated; nothing was sent", 0)
+    else:
+        try:
+            webhooks.check_url(endpoint.url, allow_private=claimbook_settings.WEBHOOK_ALLOW_PRIVATE)
+        except ValidationError as exc:
+            answer = webhooks.Answer(None, f"not sent: {exc.messages[0]}", 0)
+        else:
+            send = post or webhooks.post
+            try:
+                body = webhooks.body_of(delivery.payload)
+                headers = webhooks.signed_headers(
+                    secret=endpoint.secret, msg_id=delivery.msg_id, body=body, now=sent_at
+                )
+                answer = send(
+                    endpoint.url, body=body, headers=headers, timeout=claimbook_settings.WEBHOOK_TIMEOUT_SECONDS
+                )
+            except Exception as exc:  # a secret that cannot sign, say: this attempt fails, and says why
+                answer = webhooks.Answer(None, f"not sent: {type(exc).__name__}: {exc}"[:1000], 0)
+    attempts = delivery.attempts + 1
+    done = timezone.now()
+    fields: dict[str, Any] = {
+        "attempts": attempts, "locked_until": None, "last_status_code": answer.status_code, "last_error": answer.error,
+    }  # fmt: skip
+    if answer.ok:
+        outcome = DeliveryOutcome("delivered")
+        fields.update(state=WebhookDelivery.State.DELIVERED, delivered_at=done)
+    else:
+        schedule = webhooks.parse_schedule(claimbook_settings.WEBHOOK_RETRY_SCHEDULE)
+        wait = webhooks.retry_delay(attempts, schedule) if endpoint.active else None
+        if wait is None:
+            outcome = DeliveryOutcome("failed")
+            fields.update(state=WebhookDelivery.State.FAILED)
+        else:
+            outcome = DeliveryOutcome("retry", run_again_at=done + timedelta(seconds=wait))
+            fields.update(next_attempt_at=outcome.run_again_at)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            delivery_id=delivery_id, at=sent_at, status_code=answer.status_code, error=answer.error,
+            duration_ms=answer.duration_ms,
+        )  # fmt: skip
+        WebhookDelivery.objects.filter(pk=delivery_id).update(**fields)
+    return outcome
+
+
+def webhook_deliveries_resend(*, deliveries: Iterable[WebhookDelivery], by: User | None) -> int:
+    """Send the deliveries again ("Send again" in the admin): each becomes pending, due now, with a
+    fresh retry schedule and the same ``webhook-id``; returns how many."""
+    ids = [delivery.pk for delivery in deliveries]
+    now = timezone.now()
+    with transaction.atomic():
+        count = WebhookDelivery.objects.filter(pk__in=ids).update(
+            state=WebhookDelivery.State.PENDING, attempts=0, next_attempt_at=now, locked_until=None, delivered_at=None
+        )
+        _enqueue_on_commit([(pk, now) for pk in sorted(ids)])
+    return count

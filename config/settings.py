@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",  # throttles failed logins
     "csp",  # Content-Security-Policy on every page
+    "huey.contrib.djhuey",  # the task queue that delivers webhooks (manage.py run_huey)
 ]
 
 # -- reverse proxies: how many there are, and from which addresses the nearest one connects --------
@@ -101,6 +102,28 @@ MIDDLEWARE = [
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+
+# -- the task queue (Huey): the worker (manage.py run_huey) delivers webhooks from it. With REDIS_URL
+# the queue lives in that Redis (docker-compose, production); otherwise in a SQLite file next to the
+# SQLite database (HUEY_SQLITE_PATH; make demo). Tasks only carry an outbox row's id: the outbox in
+# the database is what must be delivered, so a lost queue loses nothing (claims/tasks.py re-enqueues).
+HUEY_CONSUMER = {"workers": env_int("CLAIMBOOK_WORKER_THREADS", 2, minimum=1), "worker_type": "thread"}
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "claimbook",
+        "url": REDIS_URL,
+        "immediate": False,  # djhuey would otherwise run tasks in the web process whenever DEBUG is on
+        "consumer": HUEY_CONSUMER,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "claimbook",
+        "filename": os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "huey.sqlite3")),
+        "immediate": False,
+        "consumer": HUEY_CONSUMER,
+    }
 
 # -- logins: django-axes locks a username on an IP address after repeated failures -------------
 AUTHENTICATION_BACKENDS = [
@@ -233,7 +256,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; lockouts, at WARNING, are what matter.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # The worker's log (each task run, and any failure), once: run_huey adds no handler of its own then.
+        "huey": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 REST_FRAMEWORK = {
@@ -295,5 +322,17 @@ CLAIMBOOK = {
     "TRUSTED_PROXIES": TRUSTED_PROXIES,
     "SEARCH_CACHE_SECONDS": env_int(
         "CLAIMBOOK_SEARCH_CACHE_SECONDS", claimbook_defaults["SEARCH_CACHE_SECONDS"], minimum=0
+    ),
+    "WEBHOOK_RETRY_SCHEDULE": os.environ.get(
+        "CLAIMBOOK_WEBHOOK_RETRY_SCHEDULE", claimbook_defaults["WEBHOOK_RETRY_SCHEDULE"]
+    ),
+    "WEBHOOK_TIMEOUT_SECONDS": env_int(
+        "CLAIMBOOK_WEBHOOK_TIMEOUT_SECONDS", claimbook_defaults["WEBHOOK_TIMEOUT_SECONDS"], minimum=1
+    ),
+    "WEBHOOK_LEASE_SECONDS": env_int(
+        "CLAIMBOOK_WEBHOOK_LEASE_SECONDS", claimbook_defaults["WEBHOOK_LEASE_SECONDS"], minimum=1
+    ),
+    "WEBHOOK_ALLOW_PRIVATE": env_bool(
+        "CLAIMBOOK_WEBHOOK_ALLOW_PRIVATE", default=claimbook_defaults["WEBHOOK_ALLOW_PRIVATE"]
     ),
 }

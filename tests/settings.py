@@ -12,3 +12,6 @@ if not os.environ.get("SECRET_KEY"):
 os.environ.setdefault("CLAIMBOOK_SEARCH_CACHE_SECONDS", "0")
 
 from config.settings import *  # noqa: F403
+
+# Tasks run at once, in the test's own process; the test of the real worker switches its queue to a file.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -254,3 +254,65 @@ def test_the_web_health_check_asks_a_url_the_app_answers_on_the_port_gunicorn_bi
 )
 def test_the_web_health_check_still_passes_once_the_operator_configures_production(web, tmp_path, operator):
     assert health_check_answer(web, tmp_path, **operator) == "200 None"
+
+
+# -- the webhook worker ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def worker(compose):
+    return compose["services"]["worker"]
+
+
+def test_the_worker_runs_this_projects_task_consumer_from_the_venv_web_builds(compose, web, worker):
+    (step,) = web_steps(worker)
+    assert step[0] == "exec"  # the consumer receives compose's stop signal and finishes its tasks
+    venv = next(argv[3] for argv in web_steps(web) if argv[:3] == ["python", "-m", "venv"])
+    assert step[1:] == [f"{venv}/bin/python", "manage.py", "run_huey"]
+    assert "run_huey" in get_commands()
+    assert (ROOT / mounted_path(worker, "/app/manage.py")).is_file()
+    assert (worker["image"], worker["working_dir"], worker["volumes"]) == (
+        web["image"],
+        web["working_dir"],
+        web["volumes"],
+    )
+
+
+def test_the_worker_starts_once_web_has_built_the_venv_and_migrated_and_its_services_are_healthy(worker):
+    assert worker["depends_on"] == {name: {"condition": "service_healthy"} for name in ("db", "redis", "web")}
+    assert worker["restart"] == "unless-stopped"
+
+
+def test_the_worker_reads_the_same_database_and_redis_as_the_web_app(web, worker):
+    web_env = web_environment(web, SECRET_KEY=STRONG_KEY)
+    worker_env = web_environment(worker, SECRET_KEY=STRONG_KEY)
+    for name in ("CLAIMBOOK_ENV", "DATABASE_URL", "REDIS_URL", "SECRET_KEY"):
+        assert worker_env[name] == web_env[name], name
+    with pytest.raises(LookupError, match="without SECRET_KEY"):
+        web_environment(worker)
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_under_the_compose_environment_the_task_queue_is_the_redis_service(compose, service):
+    env = web_environment(compose["services"][service], SECRET_KEY=STRONG_KEY)
+    show = (
+        "from django.conf import settings as s; from huey.contrib.djhuey import HUEY; import json; "
+        "print(json.dumps([s.HUEY['huey_class'], s.HUEY['url'], s.HUEY['immediate'], type(HUEY.storage).__name__, "
+        "HUEY.name]))"
+    )
+    result = run_settings(env, show)
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(result.stdout.strip().splitlines()[-1]) == [
+        "huey.RedisHuey", env["REDIS_URL"], False, "RedisStorage", "claimbook"
+    ]  # fmt: skip
+    redis = urlsplit(env["REDIS_URL"])
+    assert redis.hostname in compose["services"]
+    assert compose["services"][redis.hostname]["image"].startswith("redis:")
+
+
+def test_every_variable_compose_gives_the_worker_is_read_by_the_settings(worker):
+    settings_text = (ROOT / "config/settings.py").read_text(encoding="utf-8")
+    for name in worker["environment"]:
+        if name == "PYTHONDONTWRITEBYTECODE":
+            continue
+        assert re.search(rf"""["']{name}["']""", settings_text), f"{name} is set for the worker but never read"

@@ -10,7 +10,8 @@ from django.test import override_settings
 from claims.conf import DEFAULTS, ClaimbookSettings, claimbook_settings
 
 KEYS = "MAX_SOURCE_CHARS, ANON_THROTTLE_RATE, ORGANIZATION_NAME, ORGANIZATION_URL, MAX_CANDIDATES_PER_SOURCE, " \
-       "MAX_API_BODY_BYTES, TRUSTED_PROXIES, SEARCH_CACHE_SECONDS"  # fmt: skip
+       "MAX_API_BODY_BYTES, TRUSTED_PROXIES, SEARCH_CACHE_SECONDS, WEBHOOK_RETRY_SCHEDULE, WEBHOOK_TIMEOUT_SECONDS, " \
+       "WEBHOOK_LEASE_SECONDS, WEBHOOK_ALLOW_PRIVATE"  # fmt: skip
 
 
 def readme_defaults() -> dict[str, str]:

@@ -9,7 +9,8 @@ migration made are replaced by the backup's, which the same migration made).
 
 Secrets stay out unless ``--include-secrets`` is given: users are written with an unusable
 password (after a restore each one sets a new one: ``manage.py changepassword NAME``) and
-API tokens are not written (make new ones: ``manage.py drf_create_token NAME``). The file
+API tokens are not written (make new ones: ``manage.py drf_create_token NAME``), nor are webhook
+endpoints, whose signing secrets they hold, with their deliveries (register them again). The file
 is readable by its owner only (mode 0600) from the moment it exists, and it replaces an
 earlier file of that name only once it is complete.
 
@@ -38,7 +39,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Who, then what; serializers.sort_dependencies puts each model after those it refers to.
 BACKUP_LABELS = ["auth.group", "auth.user", "authtoken.token", "claims"]
-SECRET_MODELS = {"authtoken.token"}  # left out unless --include-secrets
+# Left out unless --include-secrets: tokens, and webhook endpoints (each holds its signing secret)
+# with the deliveries and attempts that refer to them.
+SECRET_MODELS = {"authtoken.token", "claims.webhookendpoint", "claims.webhookdelivery", "claims.deliveryattempt"}
 
 # How each compressed name is written; the same modules loaddata reads them with.
 COMPRESSORS = {
@@ -115,6 +118,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {path}: there is no directory {target.parent}. No backup was written.")
         compress, compress_options = COMPRESSORS.get(match.group(1) or "", (None, {}))
         models = backup_models(include_secrets=include_secrets)
+        endpoints = apps.get_model("claims.webhookendpoint").objects.count()
         try:
             with private_file(target) as raw:
                 text = (
@@ -134,12 +138,23 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(f"Backup written to {path}. Restore: manage.py migrate && manage.py loaddata {path}")
         if include_secrets:
-            self.stderr.write(
-                self.style.WARNING(f"{path} holds password hashes and API tokens: keep it where only you can read it.")
+            held = (
+                "password hashes, API tokens and webhook signing secrets"
+                if endpoints
+                else "password hashes and API tokens"
             )
+            self.stderr.write(self.style.WARNING(f"{path} holds {held}: keep it where only you can read it."))
         else:
             self.stdout.write(
                 "Password hashes and API tokens are not in it: after a restore each "
                 "user sets a new password (manage.py changepassword NAME) and tokens are made again "
                 "(manage.py drf_create_token NAME). --include-secrets writes them."
             )
+            if endpoints:
+                counted = (
+                    "The webhook endpoint and its" if endpoints == 1 else f"The {endpoints} webhook endpoints and their"
+                )
+                self.stdout.write(
+                    f"{counted} deliveries are not in it either (each endpoint holds its signing secret): register "
+                    "them again after a restore, or back up with --include-secrets."
+                )
