@@ -62,12 +62,13 @@ def test_the_claim_list_as_csv_has_the_claim_json_columns_and_escapes_formula_ce
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0].split(",") == bulk.CSV_COLUMNS
-    assert "evidence" not in bulk.CSV_COLUMNS and "notes" not in bulk.CSV_COLUMNS
+    assert "evidence" not in bulk.CSV_COLUMNS
+    assert "notes" not in bulk.CSV_COLUMNS
     rows = csv_rows(response)
     listed = anon.get("/api/claims/?page_size=500").json()["results"]
     assert [int(row["id"]) for row in rows] == [item["id"] for item in listed]
     row = next(row for row in rows if row["id"] == str(claim.pk))
-    assert row["statement"] == "'=HYPERLINK(\"https://evil.example\",\"click\")"
+    assert row["statement"] == '\'=HYPERLINK("https://evil.example","click")'
     assert row["subject"] == "'+Japan"
     assert row["rationale"] == "'@SUM(A1:A9)"
     assert row["prefix"] == "'-2 rockets"
@@ -126,9 +127,11 @@ def test_reviewer_notes_never_reach_the_csv_or_the_ndjson_even_for_an_editor(dem
     assert editor_api.get(f"/api/claims/{claim.pk}/").json()["notes"][-1]["body"] == NOTE
     for client in (anon, editor_api):
         export = b"".join(client.get("/api/claims/export.ndjson").streaming_content)
-        assert b'"notes"' not in export and NOTE.encode() not in export
+        assert b'"notes"' not in export
+        assert NOTE.encode() not in export
         csv_body = client.get("/api/claims/?format=csv&page_size=500").content
-        assert b",notes" not in csv_body and NOTE.encode() not in csv_body
+        assert b",notes" not in csv_body
+        assert NOTE.encode() not in csv_body
 
 
 def streaming_peak(client) -> tuple[int, int]:
@@ -149,6 +152,7 @@ def test_the_ndjson_export_streams_in_constant_memory(db, anon, monkeypatch):
     small, small_peak = streaming_peak(anon)
     synthetic.generate(sources=60, claims=2400, seed=2, log=lambda _: None)
     large, large_peak = streaming_peak(anon)
-    assert small > 300 and large >= 4 * small * 0.9, (small, large)
+    assert small > 300, small
+    assert large >= 4 * small * 0.9, (small, large)
     # Four times the claims, the same memory (within a bound a chunk's fluctuation stays under).
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)

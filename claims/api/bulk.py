@@ -82,16 +82,17 @@ class CSVListMixin:
     and every error, stays JSON."""
 
     def get_renderers(self):
-        renderers = super().get_renderers()  # type: ignore[misc]
+        renderers = super().get_renderers()
         if getattr(self, "action", None) == "list":
             renderers.append(ClaimCSVRenderer())
         return renderers
 
     def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(getattr(request, "accepted_renderer", None), ClaimCSVRenderer) and response.status_code >= 300:
-            if response.status_code != 304:  # an error says what was wrong in JSON, whatever was asked
-                request.accepted_renderer, request.accepted_media_type = ORJSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        failed = response.status_code >= 300 and response.status_code != 304
+        if failed and isinstance(getattr(request, "accepted_renderer", None), ClaimCSVRenderer):
+            # An error says what was wrong in JSON, whatever was asked.
+            request.accepted_renderer, request.accepted_media_type = ORJSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 def public_claim_lines(chunk_size: int | None = None) -> Iterator[bytes]:

@@ -6,8 +6,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from .exceptions import json_404
 from .bulk import ApiRootView, PublicExportView
+from .exceptions import json_404
 from .views import ChangeFeedView, ClaimViewSet, FactViewSet, SourceViewSet
 
 DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
