@@ -9,7 +9,7 @@ import orjson
 import pytest
 from rest_framework.test import APIClient
 
-from claims import services, synthetic
+from claims import publishing, services, synthetic
 from claims.api import bulk
 from claims.models import Claim
 
@@ -103,6 +103,7 @@ def export_lines(client) -> list[dict]:
     response = client.get("/api/claims/export.ndjson")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/x-ndjson"
+    assert response["X-Change-Seq"] == str(publishing.last_seq())  # where to follow the feed from
     return [orjson.loads(line) for line in b"".join(response.streaming_content).splitlines()]
 
 
@@ -156,3 +157,39 @@ def test_the_ndjson_export_streams_in_constant_memory(db, anon, monkeypatch):
     assert large >= 4 * small * 0.9, (small, large)
     # Four times the claims, the same memory (within a bound a chunk's fluctuation stays under).
     assert large_peak < small_peak * 1.5, (small_peak, large_peak)
+
+
+def feed_sync(client, mirror: dict, after: int) -> int:
+    """The README's recipe: apply the feed's events after ``after`` to ``mirror``; the last seq applied."""
+    url = f"/api/changes/?after={after}&limit=50"
+    while True:
+        page = client.get(url).json()
+        for event in page["results"]:
+            if event["event"] == "withdrawn":
+                mirror.pop(event["claim_id"], None)
+            else:
+                mirror[event["claim_id"]] = event["claim"]
+            after = event["seq"]
+        if not page["has_more"]:
+            return after
+        url = page["next"]
+
+
+def public_now(client) -> dict:
+    return {line["id"]: line for line in export_lines(client)}
+
+
+def test_the_export_then_the_feed_from_its_seq_mirror_the_public_set_and_a_withdrawal_leaves_it(demo, anon, editor):
+    response = anon.get("/api/claims/export.ndjson")
+    mirror = {line["id"]: line for line in map(orjson.loads, b"".join(response.streaming_content).splitlines())}
+    seq = int(response["X-Change-Seq"])
+    verified = Claim.objects.filter(status="verified").order_by("pk").first()
+    services.claim_transition(claim=verified, to="in_review", by=editor, note="A newer paper came out.")
+    services.claim_update(claim=Claim.objects.get(pk=verified.pk + 1), by=editor, data={"subject": "Pyongyang"})
+    assert verified.pk in mirror
+    seq = feed_sync(anon, mirror, seq)
+    assert verified.pk not in mirror
+    assert mirror == public_now(anon)
+    from_scratch: dict = {}
+    assert feed_sync(anon, from_scratch, 0) == seq
+    assert from_scratch == mirror

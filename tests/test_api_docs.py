@@ -43,6 +43,7 @@ def test_the_schema_describes_every_endpoint_and_filter():
     assert next(p for p in listed["parameters"] if p["name"] == "format")["schema"]["enum"] == ["csv", "json"]
     export = schema["paths"]["/api/claims/export.ndjson"]["get"]
     assert set(export["responses"]["200"]["content"]) == {"application/x-ndjson"}
+    assert set(export["responses"]["200"]["headers"]) == {"X-Change-Seq"}
     patch = schema["paths"]["/api/claims/{id}/"]["patch"]
     assert {"200", "400", "401", "403", "404", "409", "412", "428"} <= set(patch["responses"])
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])

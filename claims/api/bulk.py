@@ -21,13 +21,14 @@ from typing import Any
 import orjson
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from claims import publishing
 from claims.exports import escape_formula
 from claims.models import Claim
 
@@ -121,12 +122,23 @@ class PublicExportView(HttpCachingMixin, APIView):
         summary="Every public claim, as NDJSON",
         description="One line per public claim (every verdict: verified, disputed, false, unverifiable), by id, each "
         "the claim JSON an anonymous caller gets (with the rationale; reviewer notes never), streamed. A snapshot to "
-        "start a mirror from: note the change feed's newest seq before you read it, then follow /api/changes/ from "
-        "there.",
+        "start a mirror from: then follow /api/changes/?after= the seq its X-Change-Seq header names.",
+        parameters=[
+            OpenApiParameter(
+                "X-Change-Seq",
+                int,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="The newest change event's seq when the export began: apply the feed's events after it.",
+            )
+        ],
         responses={(200, "application/x-ndjson"): OpenApiResponse(OpenApiTypes.STR, description="NDJSON lines.")},
     )
     def get(self, request):
+        # Read before the claims: replaying the events after it over the export gives the current set.
+        seq = publishing.last_seq()
         response = StreamingHttpResponse(public_claim_lines(), content_type="application/x-ndjson")
+        response["X-Change-Seq"] = str(seq)
         response["Content-Disposition"] = 'inline; filename="claims.ndjson"'
         return response
 
