@@ -45,6 +45,7 @@ def test_an_unknown_api_path_is_still_a_404_in_json(anon):
         response = anon.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"detail": "Not found.", "code": "not_found"}
+        assert response["Cache-Control"] == "private, no-store"
 
 
 def csv_rows(response) -> list[dict]:

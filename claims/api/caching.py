@@ -14,8 +14,9 @@ representation is fixed by:
   any fact or source, not only public ones, so a fact that leaves the public set counts as well;
 - Claimbook's settings (the organisation named in ClaimReview).
 
-Those are read in ONE query of three index lookups (``PublicState.read``) before any queryset is
-built; a request whose ``If-None-Match`` names the resulting ETag is answered 304 with no body.
+Those are read in one query (``PublicState.read``: the newest event by primary key, the newest
+fact by its updated_at index, the newest of the sources, one row per article) before any queryset
+is built; a request whose ``If-None-Match`` names the resulting ETag is answered 304 with no body.
 
 Exceptions:
 - Callers who see everything (editors, readers) get no public ETag and never a 304: their
@@ -30,9 +31,10 @@ Cache-Control: public (CDN) for successful reads by anonymous callers; ``private
 anyone logged in, for every error and every write. Every answer varies on Accept, Authorization
 and Cookie.
 
-On PostgreSQL, event seqs are in commit order (an advisory lock); ``updated_at`` is the time a
-row was saved, not committed, so two fact edits committing out of order within one request's
-reach could leave the later-committed one under the earlier's ETag until the next change.
+A limit: event seqs are in commit order (publishing's advisory lock), but a fact's or a source's
+``updated_at`` is the time it was saved, not committed. Two edits of facts (or sources) saved in
+one order and committed in the other, with a read in between, leave the second-committed edit
+under the ETag of the first until the next change to the public set.
 """
 
 from __future__ import annotations
@@ -89,8 +91,8 @@ class PublicState:
     def read(cls) -> PublicState:
         quote = connection.ops.quote_name
         events, facts, sources = (quote(m._meta.db_table) for m in (ChangeEvent, Fact, Source))
-        # Each subquery is one step down an index: the primary key of the events, and the
-        # updated_at index of the facts; sources are one row per article.
+        # One step down an index each for the events (primary key) and the facts (updated_at);
+        # the sources are one row per article.
         sql = (
             f"SELECT (SELECT {quote('seq')} FROM {events} ORDER BY {quote('seq')} DESC LIMIT 1), "
             f"(SELECT {quote('at')} FROM {events} ORDER BY {quote('seq')} DESC LIMIT 1), "
