@@ -32,7 +32,8 @@ DEFAULTS: dict[str, Any] = {
     # Networks whose peers may say a request came over HTTPS (X-Forwarded-Proto); none without proxies.
     "TRUSTED_PROXIES": (),
     # Seconds an anonymous "has this been checked?" search (/api/facts/?q=) is answered from the
-    # cache: public results may lag a verdict by this much; 0 turns it off. Editors are never cached.
+    # cache, keyed by the public state (claims/api/caching.py), so a change to the public set is seen
+    # at once; 0 turns it off. Editors are never cached.
     "SEARCH_CACHE_SECONDS": 30,
     # When a failed webhook delivery is tried again: the wait after each failed attempt (s, m, h, d), each
     # with up to 10% jitter; after the last the delivery is failed. The default is the Standard Webhooks

@@ -16,7 +16,9 @@ def test_the_schema_describes_every_endpoint_and_filter():
     schema = yaml.safe_load(response.content)
     assert schema["openapi"].startswith("3.")
     assert set(schema["paths"]) == {
+        "/api/",
         "/api/changes/",
+        "/api/claims/export.ndjson",
         "/api/claims/",
         "/api/claims/{id}/",
         "/api/claims/{id}/claimreview/",
@@ -34,8 +36,14 @@ def test_the_schema_describes_every_endpoint_and_filter():
     parameters = {p["name"] for p in schema["paths"]["/api/claims/"]["get"]["parameters"]}
     assert parameters == {
         "status", "kind", "source", "subject", "unit", "value_min", "value_max", "as_of_after", "as_of_before",
-        "updated_after", "q", "ordering", "cursor", "page_size",
+        "updated_after", "q", "ordering", "cursor", "page_size", "format",
     }  # fmt: skip
+    listed = schema["paths"]["/api/claims/"]["get"]
+    assert set(listed["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    assert next(p for p in listed["parameters"] if p["name"] == "format")["schema"]["enum"] == ["csv", "json"]
+    export = schema["paths"]["/api/claims/export.ndjson"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {"application/x-ndjson"}
+    assert set(export["responses"]["200"]["headers"]) == {"X-Change-Seq"}
     patch = schema["paths"]["/api/claims/{id}/"]["patch"]
     assert {"200", "400", "401", "403", "404", "409", "412", "428"} <= set(patch["responses"])
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])

@@ -73,7 +73,9 @@ def csrf_failure(request, reason=""):
 
 @csrf_exempt
 def json_404(request, exception=None):
-    return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    response = JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    response["Cache-Control"] = "private, no-store"  # an error is never cached (claims/api/caching.py)
+    return response
 
 
 def json_500(request):

@@ -1,10 +1,12 @@
-"""API routes under /api/: claims, sources, facts, the OpenAPI schema and its docs."""
+"""API routes under /api/: its index, claims (and their bulk export), sources, facts, the change feed, the
+OpenAPI schema and its docs."""
 
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from .bulk import ApiRootView, PublicExportView
 from .exceptions import json_404
 from .views import ChangeFeedView, ClaimViewSet, FactViewSet, SourceViewSet
 
@@ -18,6 +20,8 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("facts", FactViewSet, basename="fact")
 
 urlpatterns = [
+    path("", ApiRootView.as_view(), name="root"),
+    path("claims/export.ndjson", PublicExportView.as_view(), name="claims-export"),
     path("", include(router.urls)),
     path("changes/", ChangeFeedView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -33,6 +33,8 @@ from claims.params import MAX_ID
 from claims.views import write_transaction
 
 from . import claim_json, serializers
+from .bulk import CSVListMixin
+from .caching import HttpCachingMixin
 from .exceptions import error_response
 from .filters import ClaimFilter, ClaimFilterBackend, FactFilter, StrictOrderingFilter
 from .pagination import ClaimCursorPagination
@@ -151,6 +153,8 @@ def expected_version(request, claim: Claim) -> int:
     retrieve=extend_schema(summary="One claim", responses={200: serializers.EditorClaimSerializer, **ERRORS}),
 )
 class ClaimViewSet(
+    HttpCachingMixin,
+    CSVListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -162,6 +166,7 @@ class ClaimViewSet(
     is of verified claims unless ``status`` asks for another verdict."""
 
     queryset = Claim.objects.all()
+    conditional_actions = frozenset({"list", "retrieve", "claimreview"})
     lookup_value_regex = ID_IN_URL
     filterset_class = ClaimFilter
     pagination_class = ClaimCursorPagination
@@ -455,10 +460,11 @@ class ClaimViewSet(
         summary="One source, with its text", responses={200: serializers.SourceSerializer, **ERRORS}
     ),
 )
-class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
     """Articles, with the text every claim offset counts into."""
 
     queryset = Source.objects.all()
+    conditional_actions = frozenset({"list", "retrieve"})
     lookup_value_regex = ID_IN_URL
     pagination_class = ClaimCursorPagination
     filter_backends = []
@@ -508,10 +514,11 @@ SEARCH_PAGE_SIZE = 10
         summary="One fact, with its appearances", responses={200: serializers.FactSerializer, **ERRORS}
     ),
 )
-class FactViewSet(viewsets.ReadOnlyModelViewSet):
+class FactViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
     """Facts and where they appear. Anonymous callers see verified facts only."""
 
     queryset = Fact.objects.all()
+    conditional_actions = frozenset({"list", "retrieve", "claimreview"})
     serializer_class = serializers.FactSerializer
     lookup_value_regex = ID_IN_URL
     filterset_class = FactFilter
@@ -540,7 +547,9 @@ class FactViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"ordering": ["Search results come best first; leave out ordering, or q."]})
         # Public searches repeat: an anonymous one is answered from the cache for a few seconds.
         seconds = claimbook_settings.SEARCH_CACHE_SECONDS if not request.user.is_authenticated else 0
-        key = "claimbook:fact-search:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # Keyed by the public ETag too: a cached answer is never sent for a newer state (caching.py).
+        asked_for = f"{request.get_full_path()}\n{getattr(request, 'public_etag', None)}"
+        key = "claimbook:fact-search:" + hashlib.sha256(asked_for.encode()).hexdigest()
         if seconds and (cached := cache.get(key)) is not None:
             return Response(cached)
         # A search answers with its best few (page_size asks for more): what "has this been checked?" reads.
@@ -594,7 +603,7 @@ def _whole_number(request, name: str, default: int, low: int, high: int, example
     return int(raw)
 
 
-class ChangeFeedView(APIView):
+class ChangeFeedView(HttpCachingMixin, APIView):
     """The change feed: every change to the public set, in an order no reader skips an event of."""
 
     permission_classes = [AllowAny]
