@@ -89,6 +89,13 @@ def digest_of(payload: dict[str, Any]) -> str:
     return hashlib.sha256(orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
+def in_commit_order() -> None:
+    """Wait (in the current transaction, until it ends) for every other writer of the public set:
+    taken before writing events, and before saving a fact or a source that writes none, so their
+    sequence numbers and updated_at times follow commit order (the API's ETags rely on both)."""
+    _serialize_writers()
+
+
 def _serialize_writers() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -37,7 +37,7 @@ from .models import (
     check_quantity,
     own_fact,
 )
-from .publishing import changes, events_written, touch
+from .publishing import changes, events_written, in_commit_order, touch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -150,6 +150,7 @@ def source_import(
         )
         return ImportReport(source=created, created=True)
     with changes():
+        in_commit_order()
         source = Source.objects.select_for_update().get(pk=source.pk)
         for name, value in {"title": title, "publisher": publisher, "published_on": published_on}.items():
             if value:
@@ -185,6 +186,7 @@ def source_update(*, source: Source, by: User | None, **fields: Any) -> Source:
     if unknown:
         raise TypeError(f"source_update() does not write {', '.join(sorted(unknown))}")
     with changes():
+        in_commit_order()
         for name, value in fields.items():
             setattr(source, name, value)
         source.full_clean(validate_constraints=False)
@@ -850,6 +852,7 @@ def fact_update(*, fact: Fact, by: User | None, **fields: Any) -> Fact:
     if unknown:
         raise TypeError(f"fact_update() does not write {', '.join(sorted(unknown))}")
     with changes():
+        in_commit_order()
         locked = Fact.objects.select_for_update().get(pk=fact.pk)
         changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
         if not changed:

@@ -207,6 +207,12 @@ else:
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Each transaction takes SQLite's write lock when it begins, and waits up to 20 s for it: the
+    # web process and the worker both write, and a deferred transaction that read first and then
+    # writes fails at once ("database is locked") instead of waiting. It also makes a row's
+    # updated_at (set at save) follow commit order, which the API's ETags rely on.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The XML fixture format (backups) reads text fields back exactly; Django's strips their ends.

@@ -31,10 +31,11 @@ Cache-Control: public (CDN) for successful reads by anonymous callers; ``private
 anyone logged in, for every error and every write. Every answer varies on Accept, Authorization
 and Cookie.
 
-A limit: event seqs are in commit order (publishing's advisory lock), but a fact's or a source's
-``updated_at`` is the time it was saved, not committed. Two edits of facts (or sources) saved in
-one order and committed in the other, with a read in between, leave the second-committed edit
-under the ETag of the first until the next change to the public set.
+Order: event seqs follow commit order (publishing's advisory lock on PostgreSQL, one writer at a
+time on SQLite). A fact's or a source's ``updated_at`` is set when it is saved, so the services
+that change a fact or a source without writing an event (``fact_update``, ``source_update``,
+``source_import``) take the same lock before saving (``publishing.in_commit_order``): a newer
+``updated_at`` is never committed before an older one, so no edit hides under an older ETag.
 """
 
 from __future__ import annotations
