@@ -1,4 +1,5 @@
-"""API routes under /api/: claims, sources, facts, the OpenAPI schema and its docs."""
+"""API routes under /api/: claims, sources, facts, the change feed, the ClaimReview DataFeed, the OpenAPI
+schema and its docs."""
 
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
@@ -6,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from .exceptions import json_404
+from .feeds import ClaimReviewFeedView
 from .views import ChangeFeedView, ClaimViewSet, FactViewSet, SourceViewSet
 
 DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
@@ -20,6 +22,7 @@ router.register("facts", FactViewSet, basename="fact")
 urlpatterns = [
     path("", include(router.urls)),
     path("changes/", ChangeFeedView.as_view(), name="changes"),
+    path("claimreview/feed.json", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file (script-src 'self' holds); both renderers
     # set styles inline and Redoc runs a blob: worker, so the docs pages allow those two.
