@@ -97,36 +97,43 @@ def review(
     return data
 
 
-def site_url(request) -> str:
-    """The absolute URL of the site's home page, e.g. https://claimbook.example/."""
-    return request.build_absolute_uri(reverse("public:home"))
+class Links:
+    """The absolute URLs a ClaimReview names, for one request: reversed once, so a feed of every
+    public claim does not reverse two URLs per claim."""
+
+    MARKER = "2147483647"
+
+    def __init__(self, request) -> None:
+        self.site = request.build_absolute_uri(reverse("public:home"))
+        self._page = request.build_absolute_uri(reverse("public:claim", args=[int(self.MARKER)])).split(self.MARKER)
+
+    def page(self, pk: int) -> str:
+        """The absolute URL of a claim's fact-check page, e.g. https://claimbook.example/claims/12/."""
+        return str(int(pk)).join(self._page)
 
 
-def page_url(request, claim: Claim | int) -> str:
-    """The absolute URL of a claim's fact-check page, e.g. https://claimbook.example/claims/12/."""
-    return request.build_absolute_uri(reverse("public:claim", args=[getattr(claim, "pk", claim)]))
-
-
-def claim_review(request, claim: Claim, appearances: Sequence[Claim]) -> dict:
+def claim_review(request, claim: Claim, appearances: Sequence[Claim], links: Links | None = None) -> dict:
     """The ClaimReview of a public claim, as its fact-check page, the API and the DataFeed give it:
     ``url`` its page, ``appearances`` its fact's public appearances, first first."""
+    links = links or Links(request)
     return review(
         statement=claim.statement, verdict=claim.status, reviewed_at=claim.reviewed_at,  # type: ignore[arg-type]  # public claims have one
-        rationale=claim.rationale, appearances=appearances, url=page_url(request, claim), site_url=site_url(request),
+        rationale=claim.rationale, appearances=appearances, url=links.page(claim.pk), site_url=links.site,
     )  # fmt: skip
 
 
 def fact_review(request, fact: Fact, appearances: Sequence[Claim]) -> dict:
     """The ClaimReview of a fact with a verdict: ``url`` is the fact-check page of its first public
     appearance (the fact's API address when it has none)."""
+    links = Links(request)
     url = (
-        page_url(request, appearances[0])
+        links.page(appearances[0].pk)
         if appearances
         else request.build_absolute_uri(reverse("api:fact-detail", args=[fact.pk]))
     )
     return review(
         statement=fact.statement, verdict=fact.status, reviewed_at=fact.reviewed_at,  # type: ignore[arg-type]  # set with a verdict
-        rationale=fact.rationale, appearances=appearances, url=url, site_url=site_url(request),
+        rationale=fact.rationale, appearances=appearances, url=url, site_url=links.site,
     )  # fmt: skip
 
 

@@ -547,10 +547,22 @@ def public_article(pk: int) -> PublicArticle | None:
     return PublicArticle(source, pieces, dict(Counter(c.status for c in claims)))
 
 
+# What a ClaimReview shows of a claim and its article.
+FEED_COLUMNS = (
+    "id", "fact_id", "statement", "status", "reviewed_at", "rationale", "quote", "created_at", "updated_at",
+    "source__id", "source__url", "source__title", "source__publisher", "source__published_on",
+)  # fmt: skip
+
+
 def claim_review_feed() -> list[Claim]:
     """Every public claim with its article and ``appearances`` (its fact's public appearances,
     first first), newest verdict first: the DataFeed of ClaimReviews, in one query."""
-    claims = list(public_claims().select_related("source").defer("source__text").order_by("-reviewed_at", "-id"))
+    claims = list(
+        public_claims()
+        .select_related("source")
+        .only(*FEED_COLUMNS)
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-id")
+    )
     by_fact: dict[int, list[Claim]] = {}
     for claim in claims:
         by_fact.setdefault(claim.fact_id, []).append(claim)

@@ -460,3 +460,13 @@ def test_an_empty_datafeed_has_no_elements(db):
     feed = APIClient().get("/api/claimreview/feed.json").json()
     assert (feed["dataFeedElement"], feed["dateModified"]) == ([], None)
     assert Source.objects.count() == 0
+
+
+def test_the_search_form_keeps_what_the_reader_chose(client, newsroom):
+    source = newsroom["wire"].source_id
+    html = client.get("/", {"q": "rockets <i>", "verdict": "false", "source": source}).content.decode()
+    assert '<input type="search" name="q" id="id_q" value="rockets &lt;i&gt;" maxlength="200">' in html
+    assert '<option value="false" selected>False</option>' in html
+    assert '<option value="verified">True</option>' in html
+    assert f'<option value="{source}" selected>Wire story</option>' in html
+    assert '<option value="" selected>Any publisher</option>' in html

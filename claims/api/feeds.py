@@ -23,6 +23,7 @@ class ClaimReviewFeedView(APIView):
     )
     def get(self, request):
         claims = selectors.claim_review_feed()
+        links = claimreview.Links(request)
         latest = selectors.last_public_change()
         modified = max(filter(None, [latest, *(claim.updated_at for claim in claims)]), default=None)
         feed = {
@@ -31,9 +32,6 @@ class ClaimReviewFeedView(APIView):
             "name": f"{claimbook_settings.ORGANIZATION_NAME} fact checks",
             "url": request.build_absolute_uri(request.path),
             "dateModified": modified.isoformat() if modified else None,
-            "dataFeedElement": [
-                claimreview.claim_review(request, claim, claim.appearances)
-                for claim in claims
-            ],
+            "dataFeedElement": [claimreview.claim_review(request, claim, claim.appearances, links) for claim in claims],
         }
         return Response(feed, content_type="application/ld+json")

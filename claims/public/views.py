@@ -23,7 +23,10 @@ def home(request):
     """Recent fact checks, newest verdict first; a bad filter is a 400 page that says what was wrong."""
     sources = selectors.public_sources()
     form = FactCheckSearchForm(request.GET, sources=sources)
-    context = {"form": form}
+    # The selects are written in the template, not by the form's widgets: a template per option is most
+    # of the page's time.
+    selected = {name: request.GET.get(name, "") for name in ("verdict", "source", "publisher")}
+    context = {"form": form, "selected": selected}
     if not form.is_valid():
         return render(request, "public/home.html", context, status=400)
     data = form.cleaned_data
