@@ -80,7 +80,8 @@ def phone(browser, live_server):  # noqa: F811  # the fixture imported above
 def visit(page, path: str, status: int = 200) -> None:
     response = page.goto(path)
     assert response.status == status, path
-    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    policy = dict(directive.split(" ", 1) for directive in response.headers["content-security-policy"].split("; "))
+    assert (policy["default-src"], policy["script-src"], policy["style-src"]) == ("'self'", "'self'", "'self'")
     page.wait_for_load_state("load")
     assert page.evaluate("window.cspViolations") == [], path
     # The stylesheet applied: the header is the dark band the CSS gives it.
