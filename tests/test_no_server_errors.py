@@ -94,7 +94,10 @@ def test_no_documented_parameter_of_any_endpoint_can_cause_a_server_error(world)
     failures, requests = [], 0
     for method, template, parameters in operations():
         ids = {"claims": claim.pk, "facts": claim.fact_id, "sources": world["source"].pk}
-        path_ids = {"id": next(pk for name, pk in ids.items() if f"/{name}/" in template), "fact_id": claim.fact_id}
+        path_ids = {
+            "id": next((pk for name, pk in ids.items() if f"/{name}/" in template), 0),
+            "fact_id": claim.fact_id,
+        }
         for parameter in parameters:
             name, where = parameter["name"], parameter["in"]
             for label, value in HOSTILE:

@@ -470,3 +470,27 @@ def test_the_search_form_keeps_what_the_reader_chose(client, newsroom):
     assert '<option value="verified">True</option>' in html
     assert f'<option value="{source}" selected>Wire story</option>' in html
     assert '<option value="" selected>Any publisher</option>' in html
+
+
+# -- hostile input: never a server error ------------------------------------------------------------
+
+
+def test_no_hostile_search_filter_or_page_value_causes_a_server_error(newsroom):
+    from django.test import Client
+
+    from tests.test_no_server_errors import HOSTILE
+
+    client = Client(raise_request_exception=False)
+    failures = []
+    for name in ("q", "verdict", "source", "publisher", "page"):
+        for label, value in HOSTILE:
+            query = f"{name}={value}" if value is not None else f"{name}=1&{name}=%00&{name}=--id&{name}="
+            response = client.get(f"/?{query}")
+            if response.status_code not in (200, 400):
+                failures.append(f"{name} {label}: {response.status_code}")
+    for label, value in HOSTILE:
+        for page in ("claims", "sources"):
+            response = client.get(f"/{page}/{value}/")
+            if value and "/" not in value and response.status_code not in (200, 404):
+                failures.append(f"/{page}/ {label}: {response.status_code}")
+    assert failures == []
