@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from claims import claimreview, selectors
-from claims.models import Claim
 from claims.params import MAX_ID
 from claims.spans import paragraph_around
 
@@ -52,15 +51,11 @@ def claim_page(request, pk: int):
         "check": check,
         "claim": check.claim,
         "verdict": claimreview.verdict_name(check.claim.status),
-        "paragraph": _paragraph(check.claim),
+        "paragraph": paragraph_around(check.claim.source.text, check.claim.span_start, check.claim.span_end),
         "claim_review": claimreview.script_json(review),
         "page_url": review["url"],
     }
     return render(request, "public/claim.html", context)
-
-
-def _paragraph(claim: Claim) -> tuple[str, str, str]:
-    return paragraph_around(claim.source.text, claim.span_start, claim.span_end)
 
 
 @require_safe
