@@ -19,7 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_SOURCE_CHARS": 2_000_000,
     # Requests an anonymous caller may make (per IP), e.g. "600/minute"; None turns it off.
     "ANON_THROTTLE_RATE": "600/minute",
-    # Who publishes the fact checks (schema.org ClaimReview "author"); the URL is left out when empty.
+    # Who publishes the fact checks (schema.org ClaimReview "author", the public pages' header); with no URL,
+    # the site's own address is the author's url.
     "ORGANIZATION_NAME": "Claimbook",
     "ORGANIZATION_URL": "",
     # Most candidates "Propose claims" stores for one source; the extractor stops reading there and

@@ -13,7 +13,8 @@ from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, Que
 from django.db.models.expressions import RawSQL
 
 from . import extraction, matching, spans, workflow
-from .models import FACT_FIELDS, Claim, Evidence, Fact, FactMatch, Source
+from .claimreview import first_appearance_order
+from .models import FACT_FIELDS, ChangeEvent, Claim, Evidence, Fact, FactMatch, Source
 from .numbers import plain_decimal
 from .params import column_value
 
@@ -447,3 +448,131 @@ def claim_matches(claim: Claim) -> list[FactMatch]:
         )
         .order_by("-score", "fact_id")
     )
+
+
+# -- the public pages: fact checks, the articles they come from, and the ClaimReview feed -------
+
+
+def public_claims() -> QuerySet[Claim]:
+    """Claims with a verdict (found unverifiable included): the only ones the public pages show."""
+    return Claim.objects.filter(status__in=workflow.PUBLIC)
+
+
+def fact_checks(*, q: str = "", verdict: str = "", source: int | None = None, publisher: str = "") -> QuerySet[Claim]:
+    """Public claims, newest verdict first, with their articles: those whose statement, quote or
+    subject holds ``q`` (case-insensitive), with ``verdict``, from ``source`` or ``publisher``."""
+    claims = public_claims().select_related("source").defer("source__text")
+    if q:
+        claims = claims.filter(Q(statement__icontains=q) | Q(quote__icontains=q) | Q(subject__icontains=q))
+    if verdict:
+        claims = claims.filter(status=verdict)
+    if source is not None:
+        claims = claims.filter(source_id=source)
+    if publisher:
+        claims = claims.filter(source__publisher=publisher)
+    return claims.order_by(F("reviewed_at").desc(nulls_last=True), "-id")
+
+
+def public_sources() -> list[Source]:
+    """Articles with at least one public claim (what the public may see of sources), by title."""
+    return list(
+        Source.objects.filter(Exists(public_claims().filter(source_id=OuterRef("pk"))))
+        .only("id", "title", "publisher")
+        .order_by("title", "id")
+    )
+
+
+def public_appearances(fact_ids: Iterable[int]) -> dict[int, list[Claim]]:
+    """The public appearances of each fact, first appearance first, in one query."""
+    found: dict[int, list[Claim]] = {}
+    for claim in appearances(public_claims().filter(fact_id__in=list(fact_ids))):
+        found.setdefault(claim.fact_id, []).append(claim)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheck:
+    """What a fact-check page shows: the claim (with its article and evidence) and every public
+    appearance of its fact, this one included, first appearance first."""
+
+    claim: Claim
+    evidence: list[Evidence]
+    appearances: list[Claim]
+
+    @property
+    def others(self) -> list[Claim]:
+        return [c for c in self.appearances if c.pk != self.claim.pk]
+
+
+def fact_check(pk: int) -> FactCheck | None:
+    """The public claim ``pk`` as its fact-check page shows it, or None when there is no such public
+    claim. Three queries: the claim and its article, its evidence, its fact's appearances."""
+    claim = public_claims().select_related("source").filter(pk=pk).first()
+    if claim is None:
+        return None
+    evidence = list(claim.evidence.order_by("created_at", "id"))
+    return FactCheck(claim, evidence, public_appearances([claim.fact_id]).get(claim.fact_id, [claim]))
+
+
+@dataclass(frozen=True, slots=True)
+class PublicArticle:
+    """An article with its public claims cut into pieces (see annotated_article) and how many claims
+    each verdict has."""
+
+    source: Source
+    pieces: list[Piece]
+    counts: dict[str, int]
+
+
+def public_article(pk: int) -> PublicArticle | None:
+    """The article ``pk`` with its public claims, or None when it has none (then it is not public).
+    Two queries: the article, its public claims."""
+    source = Source.objects.filter(pk=pk).first()
+    if source is None:
+        return None
+    claims = list(
+        public_claims()
+        .filter(source_id=source.pk)
+        .exclude(anchor_state=Claim.AnchorState.ORPHANED)
+        .order_by("span_start", "span_end", "id")
+        .only("id", "span_start", "span_end", "status", "statement")
+    )
+    if not claims:
+        return None
+    text = source.text
+    pieces = [
+        Piece(text[start:end], covering)
+        for start, end, covering in spans.segments(len(text), [(c.span_start, c.span_end, c) for c in claims])
+    ]
+    return PublicArticle(source, pieces, dict(Counter(c.status for c in claims)))
+
+
+# What a ClaimReview shows of a claim and its article.
+FEED_COLUMNS = (
+    "id", "fact_id", "statement", "status", "reviewed_at", "rationale", "quote", "created_at", "updated_at",
+    "source__id", "source__url", "source__title", "source__publisher", "source__published_on",
+)  # fmt: skip
+
+
+def claim_review_feed() -> list[Claim]:
+    """Every public claim with its article and ``appearances`` (its fact's public appearances,
+    first first), newest verdict first: the DataFeed of ClaimReviews, in one query."""
+    claims = list(
+        public_claims()
+        .select_related("source")
+        .only(*FEED_COLUMNS)
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-id")
+    )
+    by_fact: dict[int, list[Claim]] = {}
+    for claim in claims:
+        by_fact.setdefault(claim.fact_id, []).append(claim)
+    for group in by_fact.values():
+        group.sort(key=first_appearance_order)
+    for claim in claims:
+        claim.appearances = by_fact[claim.fact_id]  # type: ignore[attr-defined]
+    return claims
+
+
+def last_public_change():
+    """When the public set last changed (the newest change event), or None before any."""
+    return ChangeEvent.objects.order_by("-seq").values_list("at", flat=True).first()

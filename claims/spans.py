@@ -445,3 +445,14 @@ def segments(length: int, marked: list[tuple[int, int, Key]]) -> list[tuple[int,
             keys.insert(at, key)
         result.append((start, end, keys.copy()))
     return result
+
+
+def paragraph_around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The paragraph holding the span [start, end) as (text before the span, the span, text after):
+    from the line break before the span to the one after it, so a span over several lines keeps
+    them all."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    if last == -1:
+        last = len(text)
+    return text[first:start], text[start:end], text[end:last]

@@ -1,8 +1,7 @@
-"""Claimbook's URL configuration: the admin and the API."""
+"""Claimbook's URL configuration: the public fact-check pages, the admin and the API."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from claims.views import answers_in_json, healthz
 
@@ -11,15 +10,15 @@ admin.site.site_title = "Claimbook"
 admin.site.index_title = "Claims, sources and reviews"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", include(("claims.api.urls", "api"), namespace="api")),
+    path("", include("claims.public.urls")),
 ]
 
 
 def handler404(request, exception):
-    """JSON where programs read (answers_in_json), Django's page elsewhere."""
+    """JSON where programs read (answers_in_json), the site's 404 page (templates/404.html) elsewhere."""
     from django.views import defaults
 
     from claims.api.exceptions import json_404

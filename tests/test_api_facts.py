@@ -483,12 +483,12 @@ def test_a_facts_claimreview_lists_its_public_appearances(api, editor_api, revie
         assert response.json() == {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
-            "url": f"http://testserver/api/facts/{first.fact_id}/",
+            "url": f"http://testserver/claims/{first.pk}/",
             "claimReviewed": "Japan approved a record defense budget of $50 billion for 2020.",
             "datePublished": "2019-09-14",
             "author": response.json()["author"],
             "reviewRating": {"@type": "Rating", "bestRating": 5, "worstRating": 1, "alternateName": "True",
-                             "ratingValue": 5},
+                             "name": "True", "ratingValue": 5},
             "itemReviewed": {
                 "@type": "Claim",
                 "appearance": [

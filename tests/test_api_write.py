@@ -316,47 +316,61 @@ def test_deleting_a_claim_with_the_current_etag(editor_api):
 
 
 def test_claimreview_has_every_property_google_fact_check_markup_needs(demo):
-    """Google requires claimReviewed, reviewRating, url and author; the whole body is compared."""
+    """Google requires claimReviewed, reviewRating and url, and recommends author, datePublished and
+    itemReviewed; url is the fact-check page, reviewBody the rationale. The whole body is compared."""
     claim = demo.claims.get(quote="This is a 610mm rocket")
     response = APIClient().get(f"/api/claims/{claim.pk}/claimreview/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
+    staredown = {
+        "@type": "CreativeWork",
+        "url": demo.url,
+        "headline": "Korea: The Staredown",
+        "text": "This is a 610mm rocket",
+        "datePublished": "2019-09-12",
+    }
+    follow_up = Claim.objects.get(fact=claim.fact, source_id=2)
     assert response.json() == {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": f"http://testserver/api/claims/{claim.pk}/",
+        "url": f"http://testserver/claims/{claim.pk}/",
         "claimReviewed": "The ATACMS missile has a diameter of 610mm.",
+        "reviewBody": "Published specifications give the ATACMS a diameter of 610 mm. Strictly, it is a guided "
+        "missile rather than a rocket.",
         "datePublished": "2019-09-15",
-        "author": {"@type": "Organization", "name": "Claimbook"},
+        "author": {"@type": "Organization", "name": "Claimbook", "url": "http://testserver/"},
         "reviewRating": {
             "@type": "Rating",
             "ratingValue": 5,
             "bestRating": 5,
             "worstRating": 1,
             "alternateName": "True",
+            "name": "True",
         },
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Organization", "name": "StrategyPage"},
             "datePublished": "2019-09-12",
             "appearance": [
+                staredown,
                 {
                     "@type": "CreativeWork",
-                    "url": demo.url,
-                    "headline": "Korea: The Staredown",
-                    "text": "This is a 610mm rocket",
-                    "datePublished": "2019-09-12",
-                }
+                    "url": follow_up.source.url,
+                    "headline": follow_up.source.title,
+                    "text": "a 610 mm missile that entered service in 1991",
+                    "datePublished": "2019-11-01",
+                },
             ],
-            "firstAppearance": {
-                "@type": "CreativeWork",
-                "url": demo.url,
-                "headline": "Korea: The Staredown",
-                "text": "This is a 610mm rocket",
-                "datePublished": "2019-09-12",
-            },
+            "firstAppearance": staredown,
         },
     }
+
+
+def test_claimreview_names_the_organisation_of_the_settings(demo, settings):
+    settings.CLAIMBOOK = {"ORGANIZATION_NAME": "Korea Desk", "ORGANIZATION_URL": "https://desk.example/"}
+    claim = demo.claims.get(quote="This is a 610mm rocket")
+    author = APIClient().get(f"/api/claims/{claim.pk}/claimreview/").json()["author"]
+    assert author == {"@type": "Organization", "name": "Korea Desk", "url": "https://desk.example/"}
 
 
 @pytest.mark.parametrize(("status", "value", "name"), [("false", 1, "False"), ("disputed", 3, "Disputed")])

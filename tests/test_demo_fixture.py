@@ -2,6 +2,7 @@
 three follow-up articles written for the demo whose claims repeat or contradict its facts."""
 
 import json
+import re
 from collections import Counter
 from decimal import Decimal
 
@@ -279,3 +280,28 @@ def test_an_editor_trying_the_demo_can_confirm_a_suggested_appearance(demo, edit
     assert (claim.fact_id, claim.status, claim.reviewed_by) == (fact.pk, fact.status, editor)
     assert claim.notes.last().body.startswith(f"Confirmed as an appearance of fact {fact.pk}, ")
     assert not Fact.objects.filter(pk=own).exists()  # the claim's own fact had no other appearance
+
+
+# Where one sentence ends and the next begins: a full stop after a lowercase letter, digit or closing mark.
+SENTENCE_END = re.compile(r"(?<=[a-z0-9)%\"'])[.!?]\s+(?=[A-Z])")
+
+
+def test_every_public_demo_claim_has_a_public_rationale_shared_by_its_facts_appearances(demo):
+    public = list(Claim.objects.filter(status__in=REVIEWED).select_related("fact"))
+    assert len(public) == 126
+    for claim in public:
+        sentences = SENTENCE_END.split(claim.rationale)  # "U.S. Trade" is no sentence end: "S." follows no lowercase
+        assert 1 <= len(sentences) <= 3, (claim.pk, claim.rationale)
+        assert claim.rationale.endswith("."), claim.pk
+        assert len(claim.rationale.split()) >= 8, claim.pk
+        assert claim.rationale == claim.fact.rationale, claim.pk
+        assert claim.rationale not in {n.body for n in claim.notes.all()}, claim.pk  # written for readers
+    assert not Claim.objects.exclude(status__in=REVIEWED).exclude(rationale="").exists()
+
+
+def test_the_demo_feed_carries_each_public_claims_rationale(demo):
+    from claims.models import ChangeEvent
+
+    latest = {event.claim_id: event for event in ChangeEvent.objects.order_by("seq")}
+    for claim in Claim.objects.filter(status__in=REVIEWED):
+        assert latest[claim.pk].payload["rationale"] == claim.rationale, claim.pk

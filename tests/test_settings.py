@@ -314,7 +314,7 @@ def test_gunicorn_started_elsewhere_with_chdir_finds_its_settings(tmp_path):
 SCHEME_PROBE = (
     "from django.test import Client; "
     'print(*[(lambda r: f\'{r.status_code}:{r.get("Location", "-")}\')('
-    "Client(REMOTE_ADDR=peer, HTTP_HOST='claimbook.example').get('/', HTTP_X_FORWARDED_PROTO='https')) "
+    "Client(REMOTE_ADDR=peer, HTTP_HOST='claimbook.example').get('/admin/', HTTP_X_FORWARDED_PROTO='https')) "
     "for peer in ['203.0.113.9', '10.0.0.2']])"
 )
 
@@ -322,9 +322,9 @@ SCHEME_PROBE = (
 @pytest.mark.parametrize(
     ("proxies", "answers"),
     [
-        ({}, ["301:https://claimbook.example/", "301:https://claimbook.example/"]),
-        ({"CLAIMBOOK_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "10.0.0.2"}, ["301:https://claimbook.example/",
-                                                                           "302:/admin/"]),
+        ({}, ["301:https://claimbook.example/admin/", "301:https://claimbook.example/admin/"]),
+        ({"CLAIMBOOK_PROXY_COUNT": "1", "FORWARDED_ALLOW_IPS": "10.0.0.2"}, ["301:https://claimbook.example/admin/",
+                                                                           "302:/admin/login/?next=/admin/"]),
     ],
     ids=["no-proxy", "one-proxy-at-10.0.0.2"],
 )  # fmt: skip

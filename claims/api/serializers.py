@@ -1,15 +1,12 @@
 """JSON shapes of sources, claims, notes, evidence, facts and matches, and ClaimReview JSON-LD."""
 
-from datetime import datetime
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims import services, validators, workflow
-from claims.conf import claimbook_settings
+from claims import claimreview, services, validators, workflow
 from claims.models import NOTE_MAX_CHARS, ChangeEvent, Claim, Evidence, Fact, FactMatch, ReviewNote, Source
 from claims.numbers import plain_decimal
 
@@ -194,52 +191,9 @@ class ClaimWriteSerializer(ClaimSerializer):
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
 
 
-def claim_review(claim: Claim, url: str) -> dict:
-    """schema.org ClaimReview JSON-LD for a claim with a verdict (or found unverifiable)."""
-    return _review(claim.statement, claim.status, claim.reviewed_at, [claim], url)  # type: ignore[arg-type]  # set with a verdict
-
-
-def fact_review(fact: Fact, appearances: list[Claim], url: str) -> dict:
-    """schema.org ClaimReview JSON-LD for a fact with a verdict: the reviewed ``Claim`` lists every
-    appearance given (first appearance first), the first one as its ``firstAppearance``."""
-    return _review(fact.statement, fact.status, fact.reviewed_at, appearances, url)  # type: ignore[arg-type]  # set with a verdict
-
-
-def _appearance(claim: Claim) -> dict:
-    source = claim.source
-    work = {"@type": "CreativeWork", "url": source.url, "headline": source.title, "text": claim.quote}
-    if source.published_on:
-        work["datePublished"] = source.published_on.isoformat()
-    return work
-
-
-def _review(statement: str, verdict: str, reviewed_at: datetime, appearances: list[Claim], url: str) -> dict:
-    rating = CLAIM_REVIEW_RATINGS[verdict]
-    organization = {"@type": "Organization", "name": claimbook_settings.ORGANIZATION_NAME}
-    if claimbook_settings.ORGANIZATION_URL:
-        organization["url"] = claimbook_settings.ORGANIZATION_URL
-    works = [_appearance(claim) for claim in appearances]
-    item: dict = {"@type": "Claim", "appearance": works}
-    if appearances:
-        item["firstAppearance"] = works[0]
-        first = appearances[0].source
-        if first.publisher:
-            item["author"] = {"@type": "Organization", "name": first.publisher}
-        if first.published_on:
-            item["datePublished"] = first.published_on.isoformat()
-    review_rating = {"@type": "Rating", "bestRating": 5, "worstRating": 1, "alternateName": rating[1]}
-    if rating[0] is not None:
-        review_rating["ratingValue"] = rating[0]
-    return {
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": url,
-        "claimReviewed": statement,
-        "datePublished": reviewed_at.date().isoformat(),
-        "author": organization,
-        "reviewRating": review_rating,
-        "itemReviewed": item,
-    }
+# ClaimReview JSON-LD: the one builder the fact-check pages, these views and the DataFeed share.
+claim_review = claimreview.claim_review
+fact_review = claimreview.fact_review
 
 
 # -- facts and the matches suggested for a claim ------------------------------------------------
@@ -343,14 +297,8 @@ class ConfirmMatchSerializer(serializers.Serializer):
     )
 
 
-# Verdict -> (ratingValue on a 1 (false) to 5 (true) scale, alternateName). Unverifiable has no
-# place on the truth scale, so it carries its name only.
-CLAIM_REVIEW_RATINGS: dict[str, tuple[int | None, str]] = {
-    workflow.Status.VERIFIED: (5, "True"),
-    workflow.Status.DISPUTED: (3, "Disputed"),
-    workflow.Status.FALSE: (1, "False"),
-    workflow.Status.UNVERIFIABLE: (None, "Unverifiable"),
-}
+# Verdicts with a ClaimReview, and their rating: claims.claimreview.RATINGS.
+CLAIM_REVIEW_RATINGS = claimreview.RATINGS
 
 
 # -- the change feed ------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """API routes under /api/: its index, claims (and their bulk export), sources, facts, the change feed, the
-OpenAPI schema and its docs."""
+ClaimReview DataFeed, the OpenAPI schema and its docs."""
 
 from csp.decorators import csp_update
 from django.urls import include, path, re_path
@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from .bulk import ApiRootView, PublicExportView
 from .exceptions import json_404
+from .feeds import ClaimReviewFeedView
 from .views import ChangeFeedView, ClaimViewSet, FactViewSet, SourceViewSet
 
 DOCS_CSP = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
@@ -24,6 +25,7 @@ urlpatterns = [
     path("claims/export.ndjson", PublicExportView.as_view(), name="claims-export"),
     path("", include(router.urls)),
     path("changes/", ChangeFeedView.as_view(), name="changes"),
+    path("claimreview/feed.json", ClaimReviewFeedView.as_view(), name="claimreview-feed"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script as a file (script-src 'self' holds); both renderers
     # set styles inline and Redoc runs a blob: worker, so the docs pages allow those two.

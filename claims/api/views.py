@@ -346,8 +346,8 @@ class ClaimViewSet(
                 f"Claim {claim.pk} has no review yet (it is {claim.get_status_display().lower()}).",
                 "not_reviewed",
             )
-        url = request.build_absolute_uri(f"/api/claims/{claim.pk}/")
-        response = Response(serializers.claim_review(claim, url), content_type="application/ld+json")
+        appearances = selectors.public_appearances([claim.fact_id]).get(claim.fact_id, [claim])
+        response = Response(serializers.claim_review(request, claim, appearances), content_type="application/ld+json")
         response["ETag"] = etag(claim.pk, claim.version)
         return response
 
@@ -585,8 +585,7 @@ class FactViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
                 f"Fact {fact.pk} has no review yet (it is {fact.get_status_display().lower()}).",
                 "not_reviewed",
             )
-        url = request.build_absolute_uri(f"/api/facts/{fact.pk}/")
-        return Response(serializers.fact_review(fact, fact.appearances, url), content_type="application/ld+json")
+        return Response(serializers.fact_review(request, fact, fact.appearances), content_type="application/ld+json")
 
 
 # The most events one feed page returns; a consumer asks for more with limit (up to MAX_FEED_LIMIT).

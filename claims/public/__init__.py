@@ -1,0 +1,1 @@
+"""The public fact-check pages: no login, server-rendered, read from claims.selectors."""
