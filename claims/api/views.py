@@ -347,9 +347,9 @@ class ClaimViewSet(
                 "not_reviewed",
             )
         appearances = selectors.public_appearances([claim.fact_id]).get(claim.fact_id, [claim])
-        response = Response(serializers.claim_review(request, claim, appearances), content_type="application/ld+json")
-        response["ETag"] = etag(claim.pk, claim.version)
-        return response
+        # No version ETag: the body also holds the fact's other appearances and the organisation's
+        # settings; anonymous callers get the public ETag (caching.HttpCachingMixin).
+        return Response(serializers.claim_review(request, claim, appearances), content_type="application/ld+json")
 
     @extend_schema(
         summary="Facts suggested for a claim (editors)",
