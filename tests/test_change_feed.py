@@ -267,3 +267,39 @@ def test_a_rationale_is_the_facts_every_appearance_with_the_verdict_shows_it(edi
     assert second.rationale == first.fact.rationale == "The Diet approved 5.31 trillion yen."
     assert first.fact.history.first().rationale == "The Diet approved 5.31 trillion yen."
     assert events()[-2:] == [("updated", first.pk, "verified"), ("updated", second.pk, "verified")]
+
+
+def readme_sync_recipe() -> str:
+    """The README's Python block that mirrors the public set through the change feed."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Mirroring the public set: follow the change feed.") :]
+    return re.search(r"```python\n(.*?)```", section, re.S).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_consumer_following_the_readme_drops_a_verdict_an_editor_withdraws(live_server, groups):
+    from django.core.management import call_command
+
+    from tests.factories import UserFactory
+
+    call_command("loaddata", "demo", verbosity=0)
+    editor = UserFactory(username="desk")
+    editor.groups.add(groups["Editors"])
+    recipe = readme_sync_recipe().replace("http://127.0.0.1:8000", live_server.url)
+    consumer: dict = {}
+    exec(compile(recipe, "README.md", "exec"), consumer)  # the README's own code, run as a consumer would
+    mirror = consumer["mirror"]
+    public = set(Claim.objects.filter(status__in=workflow.PUBLIC).values_list("pk", flat=True))
+    assert set(mirror) == public
+    claim = Claim.objects.filter(status=workflow.Status.VERIFIED).order_by("pk").first()
+    assert mirror[claim.pk]["status"] == "verified"
+    services.claim_transition(claim=claim, to=workflow.Status.IN_REVIEW, by=editor, note="The ministry revised it.")
+    consumer["sync"](mirror, consumer["seq"])
+    withdrawn = set(public) - set(Claim.objects.filter(status__in=workflow.PUBLIC).values_list("pk", flat=True))
+    assert claim.pk in withdrawn  # and every other appearance of its fact
+    assert set(mirror) == public - withdrawn
+    for pk, held in mirror.items():
+        assert held == ANONYMOUS.get(f"/api/claims/{pk}/").json()
