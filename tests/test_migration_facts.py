@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.test_migration_repair import migrate
+from tests.test_migration_repair import migrate, migrate_to_latest
 
 BEFORE = [("claims", "0010_evidence_url_validator")]
 AFTER = [("claims", "0011_facts")]
@@ -30,7 +30,7 @@ def old_claims(transactional_db):
         kind="factual", status="dismissed",
     )  # fmt: skip
     yield {"budget": budget.pk, "stare": stare.pk, "reviewer": reviewer.pk}
-    migrate(AFTER)
+    migrate_to_latest()
 
 
 def test_every_claim_gets_a_fact_of_its_own_with_its_statement_quantity_and_verdict(old_claims):
