@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/claimbook
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test workers per pass (pytest-xdist), each with its own test database; a file's tests run together on
+# one worker (--dist loadfile), so a module's data fixture is never flushed by another file's test.
+TEST_WORKERS ?= 2
 
 .PHONY: install browser-deps demo test test-fast test-sqlite test-postgres lint format serve screenshots bench soak clean
 
@@ -66,13 +69,13 @@ test-fast: install
 
 test-sqlite: install browser-deps
 	@echo "==> Test pass 1 of 2: SQLite"
-	DATABASE_URL= $(VENV)/bin/pytest
+	DATABASE_URL= $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # In CI (CI=true) an unreachable PostgreSQL fails the run; elsewhere it is said loudly and skipped.
 test-postgres: install browser-deps
 	@if $(PY) tests/pg_ready.py "$(PG_URL)"; then \
 		echo "==> Test pass 2 of 2: PostgreSQL at $(PG_URL)"; \
-		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest; \
+		DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "ERROR: PostgreSQL is not reachable at $(PG_URL) and CI=true: the PostgreSQL pass is required." >&2; exit 1; \
 	else \
