@@ -152,3 +152,27 @@ def fresh_claimbook_settings():
     from claims.conf import claimbook_settings
 
     claimbook_settings.reload()
+
+
+@pytest.fixture(autouse=True)
+def _roles_after_a_flush(request):
+    """The Editors and Readers groups, as the roles migration makes them, in every database test.
+
+    A transactional test ends with a flush that empties every table, the migration's groups too;
+    with the suite on several workers (pytest-xdist) other tests run after it on the same database.
+    """
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is not None:
+        request.getfixturevalue("_django_db_helper")
+    else:
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    from claims import roles
+
+    if Group.objects.filter(name__in=roles.GROUP_PERMISSIONS).count() < len(roles.GROUP_PERMISSIONS):
+        roles.ensure_groups(group_model=Group, permission_model=Permission)
