@@ -131,8 +131,7 @@ def publish(claim_ids: Iterable[int]) -> list[ChangeEvent]:
     now = timezone.now()
     events: list[ChangeEvent] = []
 
-    def add(kind: str, pk: int, status: str, payload: dict[str, Any] | None = None) -> None:
-        digest = digest_of(payload) if payload is not None else ""
+    def add(kind: str, pk: int, status: str, payload: dict[str, Any] | None = None, digest: str = "") -> None:
         events.append(ChangeEvent(kind=kind, claim_id=pk, status=status, at=now, payload=payload, digest=digest))
 
     for pk in ids:
@@ -145,13 +144,14 @@ def publish(claim_ids: Iterable[int]) -> list[ChangeEvent]:
                 add(ChangeEvent.Kind.WITHDRAWN, pk, status)
             continue
         payload = payloads[pk]
+        digest = digest_of(payload)
         if not was_public:
-            add(ChangeEvent.Kind.PUBLISHED, pk, status, payload)
+            add(ChangeEvent.Kind.PUBLISHED, pk, status, payload, digest)
         elif before.status != status:  # type: ignore[union-attr]  # was_public: there is one
             add(ChangeEvent.Kind.WITHDRAWN, pk, status)
-            add(ChangeEvent.Kind.PUBLISHED, pk, status, payload)
-        elif before.digest != digest_of(payload):  # type: ignore[union-attr]  # was_public: there is one
-            add(ChangeEvent.Kind.UPDATED, pk, status, payload)
+            add(ChangeEvent.Kind.PUBLISHED, pk, status, payload, digest)
+        elif before.digest != digest:  # type: ignore[union-attr]  # was_public: there is one
+            add(ChangeEvent.Kind.UPDATED, pk, status, payload, digest)
     if events:
         ChangeEvent.objects.bulk_create(events)
         events_written.send(sender=ChangeEvent, events=events)

@@ -473,13 +473,15 @@ def fact_checks(*, q: str = "", verdict: str = "", source: int | None = None, pu
     return claims.order_by(F("reviewed_at").desc(nulls_last=True), "-id")
 
 
+def with_a_public_claim(sources: QuerySet[Source]) -> QuerySet[Source]:
+    """``sources`` narrowed to the articles with at least one public claim: what the public may see
+    of sources, in the API and on the public pages."""
+    return sources.filter(Exists(public_claims().filter(source_id=OuterRef("pk"))))
+
+
 def public_sources() -> list[Source]:
-    """Articles with at least one public claim (what the public may see of sources), by title."""
-    return list(
-        Source.objects.filter(Exists(public_claims().filter(source_id=OuterRef("pk"))))
-        .only("id", "title", "publisher")
-        .order_by("title", "id")
-    )
+    """Articles with at least one public claim, by title."""
+    return list(with_a_public_claim(Source.objects.only("id", "title", "publisher")).order_by("title", "id"))
 
 
 def public_appearances(fact_ids: Iterable[int]) -> dict[int, list[Claim]]:

@@ -1,4 +1,5 @@
-"""JSON shapes of sources, claims, notes, evidence, facts and matches, and ClaimReview JSON-LD."""
+"""JSON shapes of sources, claims, notes, evidence, facts, matches and change events (ClaimReview
+JSON-LD is built by claims.claimreview)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
@@ -6,7 +7,7 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from claims import claimreview, services, validators, workflow
+from claims import services, validators, workflow
 from claims.models import NOTE_MAX_CHARS, ChangeEvent, Claim, Evidence, Fact, FactMatch, ReviewNote, Source
 from claims.numbers import plain_decimal
 
@@ -191,11 +192,6 @@ class ClaimWriteSerializer(ClaimSerializer):
             raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
 
 
-# ClaimReview JSON-LD: the one builder the fact-check pages, these views and the DataFeed share.
-claim_review = claimreview.claim_review
-fact_review = claimreview.fact_review
-
-
 # -- facts and the matches suggested for a claim ------------------------------------------------
 
 
@@ -295,10 +291,6 @@ class ConfirmMatchSerializer(serializers.Serializer):
         help_text="Whether the claim takes the fact's verdict (needs the permission to review claims). "
         "Default: true for those who may review, false for others.",
     )
-
-
-# Verdicts with a ClaimReview, and their rating: claims.claimreview.RATINGS.
-CLAIM_REVIEW_RATINGS = claimreview.RATINGS
 
 
 # -- the change feed ------------------------------------------------------------------------------

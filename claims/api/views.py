@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import APIView
 
-from claims import publishing, selectors, services, workflow
+from claims import claimreview, publishing, selectors, services, workflow
 from claims.conf import claimbook_settings
 from claims.models import Claim, Fact, FactMatch, Source
 from claims.params import MAX_ID
@@ -340,7 +339,7 @@ class ClaimViewSet(
     @action(detail=True, methods=["get"], url_path="claimreview")
     def claimreview(self, request, pk=None):
         claim = self.get_object()
-        if claim.status not in serializers.CLAIM_REVIEW_RATINGS or claim.reviewed_at is None:
+        if claim.status not in claimreview.RATINGS or claim.reviewed_at is None:
             return error_response(
                 status.HTTP_404_NOT_FOUND,
                 f"Claim {claim.pk} has no review yet (it is {claim.get_status_display().lower()}).",
@@ -349,7 +348,7 @@ class ClaimViewSet(
         appearances = selectors.public_appearances([claim.fact_id]).get(claim.fact_id, [claim])
         # No version ETag: the body also holds the fact's other appearances and the organisation's
         # settings; anonymous callers get the public ETag (caching.HttpCachingMixin).
-        return Response(serializers.claim_review(request, claim, appearances), content_type="application/ld+json")
+        return Response(claimreview.claim_review(request, claim, appearances), content_type="application/ld+json")
 
     @extend_schema(
         summary="Facts suggested for a claim (editors)",
@@ -472,8 +471,7 @@ class SourceViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         sources = Source.objects.all()
         if not can_see_everything(self.request.user):
-            # Anonymous callers see an article once it has a public claim.
-            sources = sources.filter(Exists(public(Claim.objects.filter(source_id=OuterRef("pk")))))
+            sources = selectors.with_a_public_claim(sources)
         if self.action == "list":
             return sources.defer("text").order_by("id")
         return sources
@@ -579,13 +577,13 @@ class FactViewSet(HttpCachingMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], url_path="claimreview")
     def claimreview(self, request, pk=None):
         fact = self.get_object()
-        if fact.status not in serializers.CLAIM_REVIEW_RATINGS or fact.reviewed_at is None:
+        if fact.status not in claimreview.RATINGS or fact.reviewed_at is None:
             return error_response(
                 status.HTTP_404_NOT_FOUND,
                 f"Fact {fact.pk} has no review yet (it is {fact.get_status_display().lower()}).",
                 "not_reviewed",
             )
-        return Response(serializers.fact_review(request, fact, fact.appearances), content_type="application/ld+json")
+        return Response(claimreview.fact_review(request, fact, fact.appearances), content_type="application/ld+json")
 
 
 # The most events one feed page returns; a consumer asks for more with limit (up to MAX_FEED_LIMIT).
