@@ -939,31 +939,24 @@ def _enqueue_on_commit(deliveries: list[tuple[int, datetime]]) -> None:
 def webhook_outbox_write(*, events: list[ChangeEvent]) -> list[WebhookDelivery]:
     """Write one delivery per event and active endpoint subscribed to its kind, in the caller's
     transaction (the one writing the events): they commit, or roll back, together."""
-    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(active=True).order_by("pk")]
+    endpoints = list(WebhookEndpoint.objects.filter(active=True).order_by("pk"))
     if not endpoints or not events:
         return []
     now = timezone.now()
-    deliveries = [
-        WebhookDelivery(
-            endpoint=endpoint,
-            event=event,
-            msg_id=webhooks.new_msg_id(),
-            payload=webhooks.payload_for(
-                kind=event.kind,
-                seq=event.seq,
-                claim_id=event.claim_id,
-                status=event.status,
-                at=event.at,
-                claim=event.payload,
-                now=now,
-            ),
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for event in events
-        for endpoint in endpoints
-        if event.kind in endpoint.event_types
-    ]
+    deliveries = []
+    for event in events:
+        subscribed = [endpoint for endpoint in endpoints if event.kind in endpoint.event_types]
+        if not subscribed:
+            continue
+        payload = webhooks.payload_for(
+            kind=event.kind, seq=event.seq, claim_id=event.claim_id, status=event.status, at=event.at,
+            claim=event.payload, now=now,
+        )  # fmt: skip
+        deliveries += [
+            WebhookDelivery(endpoint=endpoint, event=event, msg_id=webhooks.new_msg_id(), payload=payload,
+                            next_attempt_at=now, created_at=now)
+            for endpoint in subscribed
+        ]  # fmt: skip
     written = WebhookDelivery.objects.bulk_create(deliveries)
     if any(delivery.pk is None for delivery in written):  # bulk_create sets pks on PostgreSQL and SQLite 3.35+
         written = list(WebhookDelivery.objects.filter(msg_id__in=[d.msg_id for d in deliveries]).order_by("pk"))
