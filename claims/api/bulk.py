@@ -162,7 +162,7 @@ class ApiRootView(HttpCachingMixin, APIView):
                 "sources": url("source-list"),
                 "facts": url("fact-list"),
                 "changes": url("changes"),
-                "claimreview_feed": request.build_absolute_uri("/api/claimreview/feed.json"),
+                "claimreview_feed": url("claimreview-feed"),
                 "schema": url("schema"),
                 "docs": url("docs"),
             }
